@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The whole chain on a simulated building, on loopback, with its data under .data/demo:
+#   simulated meters and a noise sensor (Modbus RTU slaves) -- socat pty pair -- edge agent -- mosquitto
+#   -- ingest -- influxd, and the dashboard following the broker live.
+# Ctrl-C stops every process this script started (by process id), and nothing else.
+# Ports can be moved with environment variables: EDGESAFETY_MQTT_PORT (1883), EDGESAFETY_INFLUX_PORT (8086),
+# EDGESAFETY_DASHBOARD_PORT (8080); the services' own status ports are 8091 (ingest), 8092 (agent), 8093 (simulator).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+MQTT_PORT="${EDGESAFETY_MQTT_PORT:-1883}"
+INFLUX_PORT="${EDGESAFETY_INFLUX_PORT:-8086}"
+INFLUX_RPC_PORT="${EDGESAFETY_INFLUX_RPC_PORT:-8088}"
+DASHBOARD_PORT="${EDGESAFETY_DASHBOARD_PORT:-8080}"
+INGEST_PORT="${EDGESAFETY_INGEST_PORT:-8091}"
+AGENT_PORT="${EDGESAFETY_AGENT_PORT:-8092}"
+SIMULATOR_PORT="${EDGESAFETY_SIMULATOR_PORT:-8093}"
+DATA="$ROOT/.data/demo"
+LOGS="$DATA/logs"
+
+"$ROOT/deploy/scripts/install-deps.sh" --for demo
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$MQTT_PORT" "$INFLUX_PORT" "$INFLUX_RPC_PORT" "$DASHBOARD_PORT" "$INGEST_PORT" "$AGENT_PORT" "$SIMULATOR_PORT"; do
+  if port_in_use "$port"; then
+    echo "error: port $port on 127.0.0.1 is already in use; stop what uses it or move the demo (see the top of $0)" >&2
+    exit 1
+  fi
+done
+
+echo "Building…"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build EdgeSafety.sln -c Release -nologo -clp:ErrorsOnly
+BIN="$ROOT/artifacts/bin"
+
+mkdir -p "$DATA/mosquitto" "$DATA/influxdb" "$LOGS"
+sed -e "s|@PORT@|$MQTT_PORT|g" -e "s|@DATA_DIR@|$DATA/mosquitto|g" deploy/mosquitto.conf.template > "$DATA/mosquitto.conf"
+sed -e "s|@HTTP_PORT@|$INFLUX_PORT|g" -e "s|@RPC_PORT@|$INFLUX_RPC_PORT|g" -e "s|@DATA_DIR@|$DATA/influxdb|g" \
+  deploy/influxdb.conf.template > "$DATA/influxdb.conf"
+
+pids=()
+names=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping…"
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  echo "Stopped. Data kept in $DATA (delete it to start afresh)."
+}
+trap stop_all INT TERM EXIT
+
+start() { # name, command...
+  local name="$1"; shift
+  "$@" >"$LOGS/$name.log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+}
+
+wait_for() { # what, test command...
+  local what="$1"; shift
+  for _ in $(seq 1 150); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    for i in "${!pids[@]}"; do
+      if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        echo "error: ${names[$i]} exited; its log ($LOGS/${names[$i]}.log) ends with:" >&2
+        tail -n 20 "$LOGS/${names[$i]}.log" >&2
+        exit 1
+      fi
+    done
+    sleep 0.2
+  done
+  echo "error: timed out waiting for $what" >&2
+  exit 1
+}
+
+BUS_AGENT="$DATA/bus1-agent"
+BUS_DEVICES="$DATA/bus1-devices"
+start serial-line socat -d -d "pty,raw,echo=0,link=$BUS_AGENT" "pty,raw,echo=0,link=$BUS_DEVICES"
+start mosquitto mosquitto -c "$DATA/mosquitto.conf"
+start influxd influxd -config "$DATA/influxdb.conf"
+wait_for "the serial line" test -e "$BUS_DEVICES"
+wait_for "mosquitto on port $MQTT_PORT" port_in_use "$MQTT_PORT"
+wait_for "influxd on port $INFLUX_PORT" curl -sf "http://127.0.0.1:$INFLUX_PORT/ping"
+
+start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators.dll" \
+  --urls "http://127.0.0.1:$SIMULATOR_PORT" --contentRoot "$BIN/EdgeSafety.Simulators/release" \
+  --Simulator:Lines:0:DevicePath="$BUS_DEVICES"
+start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
+  --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
+  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/"
+start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
+  --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
+  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT"
+start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
+  --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
+  --Mqtt:Port="$MQTT_PORT"
+wait_for "the dashboard" curl -sf "http://127.0.0.1:$DASHBOARD_PORT/healthz"
+
+cat <<READY
+
+EdgeSafety demo is running.
+  Dashboard          http://127.0.0.1:$DASHBOARD_PORT/
+  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesafety"; try:
+                     influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
+  MQTT               127.0.0.1:$MQTT_PORT  (mosquitto_sub -p $MQTT_PORT -t 'edgesafety/#' -v)
+  Figures            curl http://127.0.0.1:$INGEST_PORT/metrics  (ingest), :$AGENT_PORT/metrics (agent)
+  Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
+                     pin a value: curl -X PUT -H 'Content-Type: application/json' \\
+                       -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
+  Logs               $LOGS
+Press Ctrl-C to stop.
+READY
+
+# Stay in the foreground while everything runs; stop as soon as any part dies.
+while true; do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "error: ${names[$i]} stopped; its log ($LOGS/${names[$i]}.log) ends with:" >&2
+      tail -n 20 "$LOGS/${names[$i]}.log" >&2
+      exit 1
+    fi
+  done
+  sleep 1
+done

@@ -1,0 +1,10 @@
+using EdgeSafety.EdgeAgent.Extensions;
+using EdgeSafety.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddEdgeAgentServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,10 @@
+using EdgeSafety.Ingest.Extensions;
+using EdgeSafety.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIngestServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,25 @@
+using EdgeSafety.Mqtt;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSafety.ServiceDefaults;
+
+public static class MqttServiceExtensions
+{
+    /// <summary>
+    /// One broker connection per service, its settings bound from the section and validated at start. The
+    /// password comes from configuration, so from the environment (Mqtt__Password) or a secrets file, never from a
+    /// committed appsettings file.
+    /// </summary>
+    public static IServiceCollection AddMqttClient(this IServiceCollection services, string section,
+        Func<IServiceProvider, MqttWill?>? will = null)
+    {
+        services.AddValidatedOptions<MqttClientOptions>(section);
+        services.AddSingleton(sp => new MqttClient(
+            sp.GetRequiredService<IOptions<MqttClientOptions>>().Value,
+            sp.GetRequiredService<ILogger<MqttClient>>(),
+            will?.Invoke(sp)));
+        return services;
+    }
+}

@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSafety.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>One-line, timestamped console logs (journald and the demo's terminal read them) and the metrics registry.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            options.UseUtcTimestamp = true;
+        });
+        builder.Services.AddSingleton<ServiceMetrics>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Binds options of type T from the configuration section of the same name, once, and validates them when
+    /// the host starts: a wrong setting stops the service at start with the setting's name, not at 3 a.m.
+    /// </summary>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string? section = null)
+        where T : class
+    {
+        var builder = services.AddOptions<T>().BindConfiguration(section ?? typeof(T).Name).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<T>>(new RecursiveDataAnnotationsValidation<T>(builder.Name));
+        return builder;
+    }
+
+    /// <summary>/healthz (the process answers) and /metrics (Prometheus text).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/metrics", (ServiceMetrics metrics) =>
+            Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+        return app;
+    }
+
+    /// <summary>
+    /// DataAnnotations validation that also walks nested option objects and lists (the stock validator only
+    /// checks the top level), reporting each failure with its full path, such as Buses[1].BaudRate.
+    /// </summary>
+    private sealed class RecursiveDataAnnotationsValidation<T>(string? name) : IValidateOptions<T>
+        where T : class
+    {
+        public ValidateOptionsResult Validate(string? optionsName, T options)
+        {
+            if (name is not null && name != optionsName)
+            {
+                return ValidateOptionsResult.Skip;
+            }
+
+            var failures = new List<string>();
+            Walk(options, typeof(T).Name, failures);
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
+        private static void Walk(object instance, string path, List<string> failures)
+        {
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
+            failures.AddRange(results.Select(r => $"{path}.{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+
+            foreach (var property in instance.GetType().GetProperties())
+            {
+                if (property.GetIndexParameters().Length > 0 || property.PropertyType == typeof(string) || property.PropertyType.IsValueType)
+                {
+                    continue;
+                }
+
+                var value = property.GetValue(instance);
+                if (value is System.Collections.IEnumerable items and not System.Collections.IDictionary)
+                {
+                    var index = 0;
+                    foreach (var item in items)
+                    {
+                        if (item is not null && item is not string && !item.GetType().IsValueType)
+                        {
+                            Walk(item, $"{path}.{property.Name}[{index}]", failures);
+                        }
+
+                        index++;
+                    }
+                }
+                else if (value is not null && value.GetType().IsClass && value is not Uri && value.GetType().Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+                {
+                    Walk(value, $"{path}.{property.Name}", failures);
+                }
+            }
+        }
+    }
+}

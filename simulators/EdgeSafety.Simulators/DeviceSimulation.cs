@@ -1,0 +1,98 @@
+using EdgeSafety.Devices;
+using EdgeSafety.Modbus;
+using EdgeSafety.Simulators.Models;
+
+namespace EdgeSafety.Simulators;
+
+/// <summary>
+/// One simulated device: its model's values, any values pinned through the control API, and the register
+/// image the Modbus server answers from, encoded through the device's profile exactly as a real device would hold them.
+/// </summary>
+public sealed class DeviceSimulation : IDisposable
+{
+    private readonly IValueModel _model;
+    private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _pinned = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public DeviceSimulation(SimulatedDevice settings, DeviceProfile profile, IValueModel model)
+    {
+        Settings = settings;
+        Profile = profile;
+        _model = model;
+        Registers = new RegisterBank(
+            RegisterCountOf(profile, RegisterTable.Holding),
+            RegisterCountOf(profile, RegisterTable.Input));
+    }
+
+    public SimulatedDevice Settings { get; }
+
+    public DeviceProfile Profile { get; }
+
+    public RegisterBank Registers { get; }
+
+    /// <summary>Moves the model on and writes every profile value into the registers.</summary>
+    public void Step(TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            _model.Step(elapsed, _values);
+            foreach (var (name, value) in _pinned)
+            {
+                _values[name] = value;
+            }
+
+            Span<ushort> registers = stackalloc ushort[2];
+            foreach (var value in Profile.Values)
+            {
+                if (_values.TryGetValue(value.Name, out var engineering))
+                {
+                    RegisterCodec.Encode(value, engineering, registers);
+                    Registers.Write(value.Table, value.Address, registers[..value.RegisterCount]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Holds values fixed until released; unknown names are refused with the names this profile has.</summary>
+    public void Pin(IReadOnlyDictionary<string, double> values)
+    {
+        var unknown = values.Keys.Where(name => Profile.Values.All(v => v.Name != name)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Profile '{Profile.Model}' has no value named {string.Join(", ", unknown)}; it has {string.Join(", ", Profile.Values.Select(v => v.Name))}.");
+        }
+
+        lock (_lock)
+        {
+            foreach (var (name, value) in values)
+            {
+                _pinned[name] = value;
+            }
+        }
+
+        Step(TimeSpan.Zero);
+    }
+
+    public void ReleasePins()
+    {
+        lock (_lock)
+        {
+            _pinned.Clear();
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> Snapshot()
+    {
+        lock (_lock)
+        {
+            return new Dictionary<string, double>(_values, StringComparer.Ordinal);
+        }
+    }
+
+    public void Dispose() => Registers.Dispose();
+
+    private static int RegisterCountOf(DeviceProfile profile, RegisterTable table) =>
+        profile.Values.Where(v => v.Table == table).Select(v => v.Address + v.RegisterCount).DefaultIfEmpty(0).Max();
+}

@@ -1,0 +1,11 @@
+using EdgeSafety.ServiceDefaults;
+using EdgeSafety.Simulators.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddSimulatorServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSimulatorControl();
+app.Run();

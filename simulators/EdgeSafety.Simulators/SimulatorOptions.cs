@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using EdgeSafety.Modbus;
+
+namespace EdgeSafety.Simulators;
+
+/// <summary>The simulated installation (section "Simulator"): serial lines and the devices on each.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Folder of device profiles; by default the profiles shipped beside the program.</summary>
+    public string ProfilesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "profiles");
+
+    /// <summary>Seed of every random model, so a run can be reproduced exactly.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>How often the models move the devices' values.</summary>
+    [Range(50, 60_000)]
+    public int UpdateIntervalMilliseconds { get; set; } = 1_000;
+
+    [Required, MinLength(1)]
+    public List<SimulatedLine> Lines { get; set; } = [];
+
+    [Required, MinLength(1)]
+    public List<SimulatedDevice> Devices { get; set; } = [];
+}
+
+public sealed class SimulatedLine
+{
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The device side of the serial line (for the demo, one end of a socat pty pair).</summary>
+    [Required]
+    public string DevicePath { get; set; } = string.Empty;
+
+    [Range(1200, 921_600)]
+    public int BaudRate { get; set; } = 9600;
+
+    public SerialParity Parity { get; set; } = SerialParity.None;
+}
+
+public sealed class SimulatedDevice
+{
+    /// <summary>The name the control API uses for this device.</summary>
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    [Required]
+    public string Line { get; set; } = string.Empty;
+
+    [Range(1, 247)]
+    public int UnitId { get; set; }
+
+    [Required]
+    public string Profile { get; set; } = string.Empty;
+
+    /// <summary>What drives the values: "household-meter" or "noise".</summary>
+    [Required]
+    public string Model { get; set; } = string.Empty;
+}

@@ -1,0 +1,125 @@
+using System.Text;
+
+namespace EdgeSafety.Contracts.Tests;
+
+public class ReadingCodecTests
+{
+    private const string Topic = "edgesafety/v1/haizhu/gw-01/readings/meter-301";
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly Reading Sample = new("meter-301", DeviceKind.Meter, "harmonic-meter", "room-301", 42,
+        new DateTimeOffset(2026, 11, 22, 9, 59, 58, 123, TimeSpan.Zero),
+        new Dictionary<string, double> { ["voltage_v"] = 229.5, ["current_a"] = 0.25 });
+
+    [Fact]
+    public void Serializes_exactly_the_documented_payload()
+    {
+        Encoding.UTF8.GetString(ReadingCodec.Serialize(Sample)).Should().Be(
+            """{"v":1,"device":"meter-301","kind":"meter","profile":"harmonic-meter","unit":"room-301","seq":42,"ts":"2026-11-22T09:59:58.123Z","values":{"voltage_v":229.5,"current_a":0.25}}""");
+    }
+
+    [Fact]
+    public void Round_trips_a_reading_with_its_topic()
+    {
+        ReadingCodec.TryParse(Topic, ReadingCodec.Serialize(Sample), Now, out var source, out var reading, out var rejection)
+            .Should().BeTrue(rejection?.Detail);
+
+        source.Should().Be(new ReadingSource("haizhu", "gw-01", "meter-301"));
+        reading!.Values.Should().BeEquivalentTo(Sample.Values);
+        reading.Should().BeEquivalentTo(Sample, o => o.Excluding(r => r.Values));
+    }
+
+    [Fact]
+    public void Accepts_a_publisher_written_by_hand_with_an_offset_time_and_no_unit()
+    {
+        var payload = """{ "values": {"db_a": 63.2}, "ts": "2026-11-22T17:59:58+08:00", "seq": 0, "profile": "noise-sensor-hr0", "kind": "noise", "device": "noise-1", "v": 1 }""";
+
+        ReadingCodec.TryParse("edgesafety/v1/haizhu/gw-01/readings/noise-1", Encoding.UTF8.GetBytes(payload), Now,
+            out _, out var reading, out var rejection).Should().BeTrue(rejection?.Detail);
+
+        reading!.Timestamp.Should().Be(new DateTimeOffset(2026, 11, 22, 9, 59, 58, TimeSpan.Zero));
+        reading.Unit.Should().BeNull();
+    }
+
+    public static TheoryData<string, string, RejectionReason> Malformed => new()
+    {
+        { Topic, "not json at all", RejectionReason.NotJson },
+        { Topic, """{"v":1,"device":"meter-301" """, RejectionReason.NotJson },
+        { Topic, """{"v":1} {"v":1}""", RejectionReason.NotJson },
+        { Topic, "[1,2,3]", RejectionReason.WrongType },
+        { Topic, Valid().Replace("\"v\":1", "\"v\":2"), RejectionReason.UnsupportedVersion },
+        { Topic, Valid().Replace("\"v\":1,", ""), RejectionReason.MissingField },
+        { Topic, Valid().Replace("\"seq\":42,", ""), RejectionReason.MissingField },
+        { Topic, Valid().Replace("\"seq\":42", "\"seq\":\"42\""), RejectionReason.WrongType },
+        { Topic, Valid().Replace("\"seq\":42", "\"seq\":-1"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("\"seq\":42", "\"seq\":4.5"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("229.5", "\"229.5\""), RejectionReason.WrongType },
+        { Topic, Valid().Replace("229.5", "null"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("229.5", "1e999"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("\"voltage_v\"", "\"Voltage V\""), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("\"current_a\"", "\"voltage_v\""), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("2026-11-22T09:59:58.123Z", "yesterday"), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("2026-11-22T09:59:58.123Z", "2031-01-01T00:00:00Z"), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("\"kind\":\"meter\"", "\"kind\":\"toaster\""), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("\"kind\":\"meter\"", "\"kind\":7"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("\"unit\":\"room-301\"", "\"unit\":\"room 301/../x\""), RejectionReason.InvalidValue },
+        { Topic, Valid().Replace("{\"voltage_v\":229.5,\"current_a\":0.25}", "{}"), RejectionReason.MissingField },
+        { Topic, Valid().Replace("{\"voltage_v\":229.5,\"current_a\":0.25}", "[229.5]"), RejectionReason.WrongType },
+        { Topic, Valid().Replace("{\"voltage_v\":229.5,\"current_a\":0.25}", "{\"a\":{\"b\":{\"c\":{\"d\":1}}}}"), RejectionReason.NotJson },
+        { "edgesafety/v1/haizhu/gw-01/readings/meter-302", Valid(), RejectionReason.TopicMismatch },
+        { "edgesafety/v1/haizhu/gw-01/readings/bad device", Valid(), RejectionReason.UnknownTopic },
+        { "edgesafety/v2/haizhu/gw-01/readings/meter-301", Valid(), RejectionReason.UnknownTopic },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Rejects_a_malformed_message_with_its_reason(string topic, string payload, RejectionReason expected)
+    {
+        ReadingCodec.TryParse(topic, Encoding.UTF8.GetBytes(payload), Now, out _, out var reading, out var rejection)
+            .Should().BeFalse();
+
+        reading.Should().BeNull();
+        rejection!.Reason.Should().Be(expected, rejection.Detail);
+    }
+
+    [Fact]
+    public void Rejects_a_huge_message_before_parsing_it()
+    {
+        var huge = Valid().Replace("\"unit\":\"room-301\"", $"\"padding\":\"{new string('x', ReadingCodec.MaxPayloadBytes)}\"");
+
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(huge), Now, out _, out _, out var rejection).Should().BeFalse();
+
+        rejection!.Reason.Should().Be(RejectionReason.TooLarge);
+    }
+
+    [Fact]
+    public void Keeps_an_attackers_text_out_of_the_rejection_detail()
+    {
+        var payload = Valid().Replace("\"kind\":\"meter\"", $"\"kind\":\"{new string('k', 10_000)}\"");
+
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(payload), Now, out _, out _, out var rejection);
+
+        rejection!.Detail.Length.Should().BeLessThan(200);
+    }
+
+    [Theory]
+    [InlineData("gw-01", true)]
+    [InlineData("Room_302", true)]
+    [InlineData("", false)]
+    [InlineData("a/b", false)]
+    [InlineData("+", false)]
+    [InlineData("#", false)]
+    [InlineData("房间302", false)]
+    public void Topic_identifiers_are_plain_ascii_segments(string id, bool valid) =>
+        Topics.IsValidId(id).Should().Be(valid);
+
+    [Fact]
+    public void Refuses_to_build_a_topic_from_a_wildcard()
+    {
+        var build = () => Topics.Readings("site", "gw", "#");
+
+        build.Should().Throw<ArgumentException>().WithMessage("*'#' is not a valid identifier*");
+    }
+
+    private static string Valid() => Encoding.UTF8.GetString(ReadingCodec.Serialize(Sample));
+}

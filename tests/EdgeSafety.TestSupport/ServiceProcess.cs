@@ -1,0 +1,38 @@
+namespace EdgeSafety.TestSupport;
+
+/// <summary>
+/// Starts one of our services (edge agent, ingest, simulator, dashboard) as its own process, exactly as the
+/// demo runs it: the built program with its shipped appsettings.json, and only ports and paths overridden.
+/// </summary>
+public static class ServiceProcess
+{
+    /// <summary>
+    /// The build output of a project built alongside the tests: test and service outputs are siblings under
+    /// artifacts/bin/{project}/{configuration}.
+    /// </summary>
+    public static string OutputDirectory(string project)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testOutput.Name;
+        var directory = Path.Combine(testOutput.Parent!.Parent!.FullName, project, configuration);
+        if (!File.Exists(Path.Combine(directory, project + ".dll")))
+        {
+            throw new InvalidOperationException($"{project} is not built in {directory}; build the solution first.");
+        }
+
+        return directory;
+    }
+
+    public static ExternalProcess Start(string project, int httpPort, params string[] settings)
+    {
+        var directory = OutputDirectory(project);
+        return ExternalProcess.Start(project, "dotnet",
+            [Path.Combine(directory, project + ".dll"), "--contentRoot", directory, "--urls", $"http://127.0.0.1:{httpPort}", .. settings],
+            new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" },
+            workingDirectory: directory);
+    }
+
+    /// <summary>Log lines at error or critical level (the simple console logger marks them "fail:" and "crit:").</summary>
+    public static IEnumerable<string> ErrorLines(ExternalProcess process) =>
+        process.Output.Split('\n').Where(line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
+}
