@@ -21,30 +21,36 @@ public sealed partial class InfluxWriter(
     {
         await EnsureDatabaseAsync(stoppingToken);
         var batch = new List<InfluxPoint>(_options.MaxBatchSize);
-        var flushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMilliseconds);
         while (await queue.Reader.WaitToReadAsync(stoppingToken))
         {
-            using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            await FillBatchAsync(batch, stoppingToken);
+            if (batch.Count > 0)
             {
-                window.CancelAfter(flushInterval);
-                try
+                await WriteUntilDoneAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+    }
+
+    /// <summary>Takes readings until the batch is full or the flush interval has passed since the first one.</summary>
+    private async Task FillBatchAsync(List<InfluxPoint> batch, CancellationToken stoppingToken)
+    {
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        window.CancelAfter(_options.FlushIntervalMilliseconds);
+        try
+        {
+            do
+            {
+                while (batch.Count < _options.MaxBatchSize && queue.Reader.TryRead(out var received))
                 {
-                    while (batch.Count < _options.MaxBatchSize && await queue.Reader.WaitToReadAsync(window.Token))
-                    {
-                        while (batch.Count < _options.MaxBatchSize && queue.Reader.TryRead(out var received))
-                        {
-                            batch.Add(ToPoint(received));
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The flush interval ended: write what we have.
+                    AddPoint(batch, received);
                 }
             }
-
-            await WriteUntilDoneAsync(batch, stoppingToken);
-            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && await queue.Reader.WaitToReadAsync(window.Token));
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The flush interval ended: write what we have.
         }
     }
 
@@ -70,6 +76,23 @@ public sealed partial class InfluxWriter(
         return point.Field("seq", reading.Sequence);
     }
 
+    /// <summary>
+    /// Validation already guarantees storable readings; a point InfluxDB could still not represent is
+    /// counted and logged rather than allowed to fail the whole batch.
+    /// </summary>
+    private void AddPoint(List<InfluxPoint> batch, ReceivedReading received)
+    {
+        try
+        {
+            batch.Add(ToPoint(received));
+        }
+        catch (ArgumentException ex)
+        {
+            metrics.PointsDropped.Increment();
+            LogUnstorable(received.Reading.Device, received.Reading.Sequence, ex.Message);
+        }
+    }
+
     private async Task EnsureDatabaseAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
@@ -80,7 +103,8 @@ public sealed partial class InfluxWriter(
                 await influx.EnsureDatabaseAsync(stoppingToken);
                 return;
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or InfluxQueryException
+                                           || (ex is TaskCanceledException && !stoppingToken.IsCancellationRequested))
             {
                 LogInfluxUnreachable(ex.Message, delay);
                 await Task.Delay(delay, stoppingToken);
@@ -109,8 +133,9 @@ public sealed partial class InfluxWriter(
             }
             catch (InfluxWriteException ex)
             {
+                // A partial write stored the rest of the batch; InfluxDB says how many points it dropped.
                 metrics.WriteFailures.Increment("rejected");
-                metrics.PointsDropped.Add(batch.Count);
+                metrics.PointsDropped.Add(ex.IsPartialWrite && ex.DroppedPoints is { } dropped ? dropped : batch.Count);
                 LogWriteRejected(batch.Count, ex.Message);
                 return;
             }
@@ -120,12 +145,15 @@ public sealed partial class InfluxWriter(
     private TimeSpan NextDelay(TimeSpan delay) =>
         TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxRetryDelayMilliseconds));
 
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Reading {Sequence} of {Device} cannot be stored in InfluxDB: {Error}")]
+    private partial void LogUnstorable(string device, long sequence, string error);
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "InfluxDB unreachable ({Error}); trying again in {Delay}")]
     private partial void LogInfluxUnreachable(string error, TimeSpan delay);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Writing {Count} points failed ({Error}); retrying in {Delay}")]
     private partial void LogWriteRetry(int count, string error, TimeSpan delay);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "InfluxDB refused a batch of {Count} points for good: {Error}")]
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "InfluxDB refused (part of) a batch of {Count} points for good: {Error}")]
     private partial void LogWriteRejected(int count, string error);
 }
