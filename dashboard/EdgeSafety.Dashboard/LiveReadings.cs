@@ -46,7 +46,7 @@ public sealed class LiveReadings
     {
         var channel = Channel.CreateBounded<DeviceSnapshot>(new BoundedChannelOptions(WatcherQueueLength)
         {
-            FullMode = BoundedChannelMode.DropOldest,
+            FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
         _watchers.TryAdd(channel, 0);

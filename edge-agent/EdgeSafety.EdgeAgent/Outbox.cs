@@ -23,7 +23,7 @@ public sealed partial class Outbox
         _logger = logger;
         _dropped = metrics.Counter("agent_readings_dropped_total", "Readings dropped because the outbox was full (oldest first).");
         _channel = Channel.CreateBounded<OutgoingMessage>(
-            new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelMode.DropOldest, SingleReader = true },
+            new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             OnDropped);
     }
 

@@ -9,7 +9,7 @@ namespace EdgeSafety.Ingest;
 public sealed class ReadingQueue(int capacity)
 {
     private readonly Channel<ReceivedReading> _channel = Channel.CreateBounded<ReceivedReading>(
-        new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelMode.Wait });
+        new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     public int Count => _channel.Reader.Count;
 
