@@ -14,6 +14,7 @@ public sealed class ExternalProcess : IDisposable
     private const int KeptOutputLines = 400;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private ExternalProcess(string name, Process process)
     {
@@ -100,7 +101,7 @@ public sealed class ExternalProcess : IDisposable
     /// <summary>SIGKILL: a crash or a power cut, as the process sees it.</summary>
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (!_disposed && !_process.HasExited)
         {
             _process.Kill(entireProcessTree: false);
             _process.WaitForExit();
@@ -110,6 +111,7 @@ public sealed class ExternalProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        _disposed = true;
         _process.Dispose();
     }
 

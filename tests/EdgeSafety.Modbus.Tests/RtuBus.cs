@@ -1,0 +1,69 @@
+using EdgeSafety.TestSupport;
+
+namespace EdgeSafety.Modbus.Tests;
+
+/// <summary>A socat pty pair with our RTU server running on its device end, serving the given units.</summary>
+internal sealed class RtuBus : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private bool _lineGone;
+
+    private RtuBus(SerialLinePair line, ModbusRtuServer server)
+    {
+        Line = line;
+        Server = server;
+        Running = server.RunAsync(_stop.Token);
+    }
+
+    public SerialLinePair Line { get; }
+
+    public ModbusRtuServer Server { get; }
+
+    /// <summary>The server's RunAsync task.</summary>
+    public Task Running { get; }
+
+    public static async Task<RtuBus> StartAsync(params (byte UnitId, RegisterBank Bank)[] units)
+    {
+        var line = await SerialLinePair.StartAsync();
+        var server = ModbusRtuServer.Open(new SerialLineSettings(line.SlavePath));
+        foreach (var (unitId, bank) in units)
+        {
+            server.Add(unitId, bank);
+        }
+
+        return new RtuBus(line, server);
+    }
+
+    public ModbusClient Connect(TimeSpan responseTimeout) =>
+        ModbusClient.ConnectRtu(new SerialLineSettings(Line.MasterPath), responseTimeout);
+
+    public Task StopAsync() => _stop.CancelAsync();
+
+    /// <summary>Kills socat: the pty's other side is gone, as when a USB adapter is unplugged.</summary>
+    public void HangUp()
+    {
+        _lineGone = true;
+        Line.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAny(Running, Task.Delay(Timeouts.Bound));
+        Server.Dispose();
+        if (!_lineGone)
+        {
+            Line.Dispose(); // not twice: SerialLinePair.Dispose throws the second time
+        }
+
+        _stop.Dispose();
+    }
+}
+
+internal static class Timeouts
+{
+    /// <summary>The most any awaited outcome may take before a test fails; a healthy run takes milliseconds.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan Response = TimeSpan.FromSeconds(2);
+}
