@@ -6,7 +6,6 @@ namespace EdgeSafety.Modbus.Tests;
 internal sealed class RtuBus : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private bool _lineGone;
 
     private RtuBus(SerialLinePair line, ModbusRtuServer server)
     {
@@ -42,7 +41,6 @@ internal sealed class RtuBus : IAsyncDisposable
     /// <summary>Kills socat: the pty's other side is gone, as when a USB adapter is unplugged.</summary>
     public void HangUp()
     {
-        _lineGone = true;
         Line.Dispose();
     }
 
@@ -51,10 +49,7 @@ internal sealed class RtuBus : IAsyncDisposable
         await _stop.CancelAsync();
         await Task.WhenAny(Running, Task.Delay(Timeouts.Bound));
         Server.Dispose();
-        if (!_lineGone)
-        {
-            Line.Dispose(); // not twice: SerialLinePair.Dispose throws the second time
-        }
+        Line.Dispose();
 
         _stop.Dispose();
     }

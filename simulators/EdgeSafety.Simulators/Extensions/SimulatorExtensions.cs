@@ -1,5 +1,4 @@
 using EdgeSafety.ServiceDefaults;
-using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Simulators.Extensions;
 
