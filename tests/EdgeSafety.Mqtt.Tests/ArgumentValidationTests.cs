@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeSafety.Mqtt.Tests;
+
+/// <summary>Wrong arguments fail at once with a clear exception, before anything reaches libmosquitto or a broker.</summary>
+public sealed class ArgumentValidationTests
+{
+    private static readonly MqttClientOptions Unused = new() { Port = 1, ClientId = "validation" };
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("site/+/alarm", "wildcards")]
+    [InlineData("site/#", "wildcards")]
+    [InlineData("site\0alarm", "NUL")]
+    [InlineData("site\nalarm", "control characters")]
+    [InlineData("site/\ud800", "lone surrogate")]
+    public async Task Publishing_to_an_invalid_topic_throws_an_ArgumentException_that_says_why(string topic, string reason)
+    {
+        await using var client = new MqttClient(Unused, NullLogger<MqttClient>.Instance);
+
+        var publish = () => client.PublishAsync(topic, new byte[] { 1 }, MqttQos.AtLeastOnce);
+
+        (await publish.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain(reason);
+        client.InflightCount.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("site/#/alarm")]
+    [InlineData("site/a+")]
+    [InlineData("site/##")]
+    public async Task Subscribing_to_an_invalid_filter_throws_an_ArgumentException(string filter)
+    {
+        await using var client = new MqttClient(Unused, NullLogger<MqttClient>.Instance);
+
+        var subscribe = () => client.SubscribeAsync(filter, MqttQos.AtLeastOnce);
+
+        (await subscribe.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("not a valid topic filter");
+    }
+
+    [Fact]
+    public async Task QoS_2_is_refused()
+    {
+        await using var client = new MqttClient(Unused, NullLogger<MqttClient>.Instance);
+
+        var publish = () => client.PublishAsync("site/a", new byte[] { 1 }, (MqttQos)2);
+
+        await publish.Should().ThrowAsync<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Options_that_cannot_work_are_rejected_when_the_client_is_created()
+    {
+        var persistentWithoutId = new MqttClientOptions { CleanSession = false, ClientId = "" };
+        var noPort = new MqttClientOptions { Port = 0 };
+        var backwardsDelays = new MqttClientOptions { ReconnectDelayMinSeconds = 10, ReconnectDelayMaxSeconds = 5 };
+
+        FluentActions.Invoking(() => new MqttClient(persistentWithoutId, NullLogger<MqttClient>.Instance))
+            .Should().Throw<ValidationException>().WithMessage("*ClientId*");
+        FluentActions.Invoking(() => new MqttClient(noPort, NullLogger<MqttClient>.Instance))
+            .Should().Throw<ValidationException>().WithMessage("*Port*");
+        FluentActions.Invoking(() => new MqttClient(backwardsDelays, NullLogger<MqttClient>.Instance))
+            .Should().Throw<ValidationException>().WithMessage("*ReconnectDelay*");
+    }
+
+    [Fact]
+    public async Task Calls_after_DisconnectAsync_throw_ObjectDisposedException()
+    {
+        var client = new MqttClient(Unused, NullLogger<MqttClient>.Instance);
+        await client.DisconnectAsync();
+
+        await FluentActions.Awaiting(() => client.PublishAsync("site/a", new byte[] { 1 }, MqttQos.AtLeastOnce))
+            .Should().ThrowAsync<ObjectDisposedException>();
+        await FluentActions.Awaiting(() => client.ConnectAsync(CancellationToken.None))
+            .Should().ThrowAsync<ObjectDisposedException>();
+        await client.DisposeAsync();
+    }
+}

@@ -1,0 +1,38 @@
+using EdgeSafety.TestSupport;
+
+namespace EdgeSafety.Mqtt.Tests;
+
+public sealed class PersistentSessionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_persistent_subscriber_receives_the_QoS_1_messages_published_while_it_was_away_when_it_returns_with_the_same_ClientId()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var clients = new TestClients(output);
+        var clientId = TestClients.UniqueId("ingest");
+        void Persistent(MqttClientOptions o)
+        {
+            o.ClientId = clientId;
+            o.CleanSession = false;
+        }
+
+        var first = await clients.ConnectAsync(broker, configure: Persistent);
+        await first.SubscribeAsync("es/persist/#", MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
+        await first.DisconnectAsync().WaitAsync(TestClients.Timeout);
+
+        var publisher = await clients.ConnectAsync(broker);
+        var payloads = Enumerable.Range(0, 100).Select(i => new byte[] { (byte)i, 0, (byte)(255 - i) }).ToList();
+        foreach (var payload in payloads)
+        {
+            await publisher.PublishAsync("es/persist/reading", payload, MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
+        }
+
+        // No SubscribeAsync this time: the session kept the subscription and queued the messages.
+        var received = new MessageCollector();
+        await clients.ConnectAsync(broker, received, Persistent);
+
+        var messages = await received.WaitForAsync(payloads.Count, TestClients.Timeout);
+        messages.Select(m => m.Payload).Should().BeEquivalentTo(payloads, o => o.WithStrictOrdering());
+        clients.ShouldHaveLoggedNoErrors();
+    }
+}
