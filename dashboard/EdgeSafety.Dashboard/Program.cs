@@ -9,4 +9,4 @@ var app = builder.Build();
 app.UseDashboard();
 app.MapDefaultEndpoints();
 app.MapDashboardApi();
-app.Run();
+return app.RunService();

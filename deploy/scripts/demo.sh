@@ -62,17 +62,22 @@ start() { # name, command...
   names+=("$name")
 }
 
+# Stops the demo (with the tail of its log) as soon as any part it started has died.
+require_all_alive() {
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "error: ${names[$i]} stopped; its log ($LOGS/${names[$i]}.log) ends with:" >&2
+      tail -n 20 "$LOGS/${names[$i]}.log" >&2
+      exit 1
+    fi
+  done
+}
+
 wait_for() { # what, test command...
   local what="$1"; shift
   for _ in $(seq 1 150); do
     if "$@" >/dev/null 2>&1; then return 0; fi
-    for i in "${!pids[@]}"; do
-      if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-        echo "error: ${names[$i]} exited; its log ($LOGS/${names[$i]}.log) ends with:" >&2
-        tail -n 20 "$LOGS/${names[$i]}.log" >&2
-        exit 1
-      fi
-    done
+    require_all_alive
     sleep 0.2
   done
   echo "error: timed out waiting for $what" >&2
@@ -119,12 +124,6 @@ READY
 
 # Stay in the foreground while everything runs; stop as soon as any part dies.
 while true; do
-  for i in "${!pids[@]}"; do
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      echo "error: ${names[$i]} stopped; its log ($LOGS/${names[$i]}.log) ends with:" >&2
-      tail -n 20 "$LOGS/${names[$i]}.log" >&2
-      exit 1
-    fi
-  done
+  require_all_alive
   sleep 1
 done

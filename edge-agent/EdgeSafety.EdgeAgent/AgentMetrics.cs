@@ -1,4 +1,3 @@
-using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
 
 namespace EdgeSafety.EdgeAgent;
@@ -6,13 +5,12 @@ namespace EdgeSafety.EdgeAgent;
 /// <summary>The agent's figures on /metrics.</summary>
 public sealed class AgentMetrics
 {
-    public AgentMetrics(ServiceMetrics metrics, Outbox outbox, MqttClient mqtt)
+    public AgentMetrics(ServiceMetrics metrics, Outbox outbox)
     {
         Polls = metrics.Counter("agent_polls_total", "Device polls that returned every value.");
         PollFailures = metrics.Counter("agent_poll_failures_total", "Device polls that failed, by cause.");
         Published = metrics.Counter("agent_readings_published_total", "Readings the broker acknowledged.");
         metrics.Gauge("agent_outbox_length", "Readings waiting for the broker.", () => outbox.Count);
-        metrics.Gauge("agent_mqtt_connected", "1 while connected to the broker.", () => mqtt.IsConnected ? 1 : 0);
     }
 
     public MetricCounter Polls { get; }

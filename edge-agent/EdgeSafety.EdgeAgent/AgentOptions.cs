@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeSafety.Modbus;
+using EdgeSafety.Devices;
 
 namespace EdgeSafety.EdgeAgent;
 
@@ -31,26 +31,8 @@ public sealed class AgentOptions
 }
 
 /// <summary>One RS-485 serial bus.</summary>
-public sealed class BusOptions
+public sealed class BusOptions : SerialLineOptions
 {
-    [Required]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>The serial device, such as /dev/ttyUSB0 or /dev/ttyS1.</summary>
-    [Required]
-    public string DevicePath { get; set; } = string.Empty;
-
-    [Range(1200, 921_600)]
-    public int BaudRate { get; set; } = 9600;
-
-    public SerialParity Parity { get; set; } = SerialParity.None;
-
-    [Range(7, 8)]
-    public int DataBits { get; set; } = 8;
-
-    [Range(1, 2)]
-    public int StopBits { get; set; } = 1;
-
     /// <summary>How long to wait for a device's answer before counting a timeout.</summary>
     [Range(20, 10_000)]
     public int ResponseTimeoutMilliseconds { get; set; } = 500;

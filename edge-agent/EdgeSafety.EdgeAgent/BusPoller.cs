@@ -87,9 +87,7 @@ public sealed partial class BusPoller(
     {
         try
         {
-            var client = ModbusClient.ConnectRtu(
-                new SerialLineSettings(bus.DevicePath, bus.BaudRate, bus.Parity, bus.DataBits, bus.StopBits),
-                TimeSpan.FromMilliseconds(bus.ResponseTimeoutMilliseconds));
+            var client = ModbusClient.ConnectRtu(bus.ToSettings(), TimeSpan.FromMilliseconds(bus.ResponseTimeoutMilliseconds));
             LogBusOpened(bus.Name, bus.DevicePath, bus.BaudRate);
             return client;
         }

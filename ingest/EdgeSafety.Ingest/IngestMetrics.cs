@@ -1,4 +1,3 @@
-using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
 
 namespace EdgeSafety.Ingest;
@@ -6,7 +5,7 @@ namespace EdgeSafety.Ingest;
 /// <summary>Ingest's figures on /metrics: what came in, what was refused and why, what reached InfluxDB.</summary>
 public sealed class IngestMetrics
 {
-    public IngestMetrics(ServiceMetrics metrics, ReadingQueue queue, MqttClient mqtt)
+    public IngestMetrics(ServiceMetrics metrics, ReadingQueue queue)
     {
         Received = metrics.Counter("ingest_messages_received_total", "Messages received from the broker.");
         Rejected = metrics.Counter("ingest_messages_rejected_total", "Messages refused by validation, by reason.");
@@ -14,7 +13,6 @@ public sealed class IngestMetrics
         WriteFailures = metrics.Counter("ingest_write_failures_total", "Failed InfluxDB writes, by kind (transient ones are retried).");
         PointsDropped = metrics.Counter("ingest_points_dropped_total", "Points InfluxDB refused for good (for example a field type conflict).");
         metrics.Gauge("ingest_queue_length", "Readings waiting for InfluxDB.", () => queue.Count);
-        metrics.Gauge("ingest_mqtt_connected", "1 while connected to the broker.", () => mqtt.IsConnected ? 1 : 0);
     }
 
     public MetricCounter Received { get; }

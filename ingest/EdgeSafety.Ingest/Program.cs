@@ -7,4 +7,4 @@ builder.AddIngestServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return app.RunService();

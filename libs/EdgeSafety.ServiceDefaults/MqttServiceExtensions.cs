@@ -10,16 +10,21 @@ public static class MqttServiceExtensions
     /// <summary>
     /// One broker connection per service, its settings bound from the section and validated at start. The
     /// password comes from configuration, so from the environment (Mqtt__Password) or a secrets file, never from a
-    /// committed appsettings file.
+    /// committed appsettings file. The connection state is on /metrics as mqtt_connected.
     /// </summary>
     public static IServiceCollection AddMqttClient(this IServiceCollection services, string section,
         Func<IServiceProvider, MqttWill?>? will = null)
     {
         services.AddValidatedOptions<MqttClientOptions>(section);
-        services.AddSingleton(sp => new MqttClient(
-            sp.GetRequiredService<IOptions<MqttClientOptions>>().Value,
-            sp.GetRequiredService<ILogger<MqttClient>>(),
-            will?.Invoke(sp)));
+        services.AddSingleton(sp =>
+        {
+            var client = new MqttClient(
+                sp.GetRequiredService<IOptions<MqttClientOptions>>().Value,
+                sp.GetRequiredService<ILogger<MqttClient>>(),
+                will?.Invoke(sp));
+            sp.GetRequiredService<ServiceMetrics>().Gauge("mqtt_connected", "1 while connected to the broker.", () => client.IsConnected ? 1 : 0);
+            return client;
+        });
         return services;
     }
 }

@@ -31,9 +31,35 @@ public static class ServiceDefaultsExtensions
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string? section = null)
         where T : class
     {
-        var builder = services.AddOptions<T>().BindConfiguration(section ?? typeof(T).Name).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<T>>(new RecursiveDataAnnotationsValidation<T>(builder.Name));
+        section ??= typeof(T).Name;
+        var builder = services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<T>>(new RecursiveDataAnnotationsValidation<T>(builder.Name, section));
         return builder;
+    }
+
+    /// <summary>
+    /// Runs the service until it is stopped. Settings that fail validation end it at once with exit code 2 and
+    /// one line per bad setting, instead of a stack trace an operator has to read through.
+    /// </summary>
+    public static int RunService(this WebApplication app)
+    {
+        // Read before running: once the host has failed, its services are disposed.
+        var service = app.Environment.ApplicationName;
+        try
+        {
+            app.Run();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"{service}: invalid settings, not starting:");
+            foreach (var failure in ex.Failures)
+            {
+                Console.Error.WriteLine($"  {failure}");
+            }
+
+            return 2;
+        }
     }
 
     /// <summary>/healthz (the process answers) and /metrics (Prometheus text).</summary>
@@ -49,7 +75,7 @@ public static class ServiceDefaultsExtensions
     /// DataAnnotations validation that also walks nested option objects and lists (the stock validator only
     /// checks the top level), reporting each failure with its full path, such as Buses[1].BaudRate.
     /// </summary>
-    private sealed class RecursiveDataAnnotationsValidation<T>(string? name) : IValidateOptions<T>
+    private sealed class RecursiveDataAnnotationsValidation<T>(string? name, string section) : IValidateOptions<T>
         where T : class
     {
         public ValidateOptionsResult Validate(string? optionsName, T options)
@@ -60,7 +86,7 @@ public static class ServiceDefaultsExtensions
             }
 
             var failures = new List<string>();
-            Walk(options, typeof(T).Name, failures);
+            Walk(options, section, failures);
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
 

@@ -18,7 +18,7 @@ public sealed partial class LineServers(
             var running = new List<Task>();
             foreach (var line in settings.Lines)
             {
-                var server = ModbusRtuServer.Open(new SerialLineSettings(line.DevicePath, line.BaudRate, line.Parity));
+                var server = ModbusRtuServer.Open(line.ToSettings());
                 servers.Add(server);
                 foreach (var device in installation.Devices.Values.Where(d => d.Settings.Line == line.Name))
                 {

@@ -8,4 +8,4 @@ builder.AddSimulatorServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSimulatorControl();
-app.Run();
+return app.RunService();

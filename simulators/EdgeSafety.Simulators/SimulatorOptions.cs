@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeSafety.Modbus;
+using EdgeSafety.Devices;
 
 namespace EdgeSafety.Simulators;
 
@@ -16,26 +16,12 @@ public sealed class SimulatorOptions
     [Range(50, 60_000)]
     public int UpdateIntervalMilliseconds { get; set; } = 1_000;
 
+    /// <summary>The serial lines served: the device end of each line (in the demo, one end of a socat pty pair).</summary>
     [Required, MinLength(1)]
-    public List<SimulatedLine> Lines { get; set; } = [];
+    public List<SerialLineOptions> Lines { get; set; } = [];
 
     [Required, MinLength(1)]
     public List<SimulatedDevice> Devices { get; set; } = [];
-}
-
-public sealed class SimulatedLine
-{
-    [Required]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>The device side of the serial line (for the demo, one end of a socat pty pair).</summary>
-    [Required]
-    public string DevicePath { get; set; } = string.Empty;
-
-    [Range(1200, 921_600)]
-    public int BaudRate { get; set; } = 9600;
-
-    public SerialParity Parity { get; set; } = SerialParity.None;
 }
 
 public sealed class SimulatedDevice

@@ -98,6 +98,14 @@ public sealed class ExternalProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: a crash or a power cut, as the process sees it.</summary>
     public void Kill()
     {

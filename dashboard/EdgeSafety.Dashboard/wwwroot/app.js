@@ -5,7 +5,7 @@ const STALE_AFTER_MS = 10_000;
 const METER_ROWS = [
   ["voltage_v", "Voltage", "V", 1], ["current_a", "Current", "A", 2], ["apparent_va", "Apparent", "VA", 0],
   ["reactive_var", "Reactive", "var", 0], ["power_factor", "Power factor", "", 2], ["thd_i_pct", "Current THD", "%", 1],
-  ["frequency_hz", "Frequency", "Hz", 2], ["energy_kwh", "Energy", "kWh", 1],
+  ["frequency_hz", "Frequency", "Hz", 2], ["energy_kwh", "Energy", "kWh", 3],
 ];
 
 const cards = new Map();
@@ -39,15 +39,17 @@ function cardFor(snapshot) {
   return card;
 }
 
+// Current harmonics 2..31 as bars, scaled to the largest (at least 10 %) so a small spectrum is still readable.
 function renderSpectrum(svg, values) {
-  const bars = [];
+  const orders = [];
   for (let order = 2; order <= 31; order++) {
-    const v = values[`h${order}_pct`];
-    if (v === undefined) continue;
-    const height = Math.min(60, (v / 100) * 60);
-    bars.push(`<rect x="${(order - 2) * 10 + 1}" y="${60 - height}" width="8" height="${height}"></rect>`);
+    if (values[`h${order}_pct`] !== undefined) orders.push(order);
   }
-  svg.innerHTML = bars.join("");
+  const top = Math.max(10, ...orders.map(order => values[`h${order}_pct`]));
+  svg.innerHTML = orders.map(order => {
+    const height = (values[`h${order}_pct`] / top) * 48;
+    return `<rect x="${(order - 2) * 10 + 1}" y="${48 - height}" width="8" height="${height}"><title>h${order}: ${values[`h${order}_pct`].toFixed(1)} %</title></rect>`;
+  }).join("") + (orders.length ? `<text x="0" y="59">harmonics 2–31, max ${top.toFixed(0)} % of fundamental</text>` : "");
 }
 
 function render(snapshot) {
