@@ -39,9 +39,8 @@ public sealed class AuthenticationTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var clients = new TestClients(output);
         var (client, _) = clients.Create(_broker.Port, o => (o.Username, o.Password) = ("gateway-7", "s3cret"));
-        using var timeout = new CancellationTokenSource(TestClients.Timeout);
 
-        await client.ConnectAsync(timeout.Token);
+        await TestClients.ConnectWithinTimeoutAsync(client);
 
         client.IsConnected.Should().BeTrue();
         clients.ShouldHaveLoggedNoErrors();

@@ -54,9 +54,13 @@ public sealed class ConfiguredBroker : IAsyncDisposable
         return broker;
     }
 
-    /// <summary>A mosquitto password file with one user, made by Debian's mosquitto_passwd.</summary>
+    /// <summary>
+    /// A mosquitto password file with one user, made by Debian's mosquitto_passwd. Started as root, mosquitto reads it
+    /// after switching to the user "mosquitto", so the file and its directory must be readable by others.
+    /// </summary>
     public static async Task<string> CreatePasswordFileAsync(TemporaryDirectory directory, string user, string password)
     {
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         var path = directory.Combine("passwords");
         using var passwd = Process.Start(new ProcessStartInfo("mosquitto_passwd", ["-b", "-c", path, user, password])
         {
@@ -67,6 +71,11 @@ public sealed class ConfiguredBroker : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await passwd.WaitForExitAsync(timeout.Token);
         passwd.ExitCode.Should().Be(0, "mosquitto_passwd should create the file: {0}", await passwd.StandardError.ReadToEndAsync());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory.Path, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(path, Readable);
+        }
         return path;
     }
 

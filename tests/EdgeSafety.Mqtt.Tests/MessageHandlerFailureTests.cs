@@ -21,10 +21,7 @@ public sealed class MessageHandlerFailureTests(ITestOutputHelper output)
 
             received.Add(message);
         };
-        using (var timeout = new CancellationTokenSource(TestClients.Timeout))
-        {
-            await subscriber.ConnectAsync(timeout.Token);
-        }
+        await TestClients.ConnectWithinTimeoutAsync(subscriber);
 
         await subscriber.SubscribeAsync("es/handler", MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
         var publisher = await clients.ConnectAsync(broker);
@@ -51,10 +48,7 @@ public sealed class MessageHandlerFailureTests(ITestOutputHelper output)
         var seen = new List<bool>();
         client.ConnectionChanged += _ => throw new InvalidOperationException("dashboard bug");
         client.ConnectionChanged += seen.Add;
-        using (var timeout = new CancellationTokenSource(TestClients.Timeout))
-        {
-            await client.ConnectAsync(timeout.Token);
-        }
+        await TestClients.ConnectWithinTimeoutAsync(client);
 
         await Eventually.SucceedsAsync(() => seen.Should().Equal(true), TestClients.Timeout, "the second handler");
         client.HandlerFailures.Should().Be(1);

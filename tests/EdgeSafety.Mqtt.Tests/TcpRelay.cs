@@ -27,7 +27,7 @@ public sealed class TcpRelay : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Resets every relayed connection and refuses new ones.</summary>
+    /// <summary>Resets every relayed connection and closes new ones at once, until <see cref="Restore"/>.</summary>
     public void BreakConnections()
     {
         lock (_sync)
@@ -40,6 +40,15 @@ public sealed class TcpRelay : IAsyncDisposable
             }
 
             _sockets.Clear();
+        }
+    }
+
+    /// <summary>Relays new connections again.</summary>
+    public void Restore()
+    {
+        lock (_sync)
+        {
+            _broken = false;
         }
     }
 

@@ -31,9 +31,14 @@ public sealed class TestClients(ITestOutputHelper output) : IAsyncDisposable
             client.MessageReceived = received.Add;
         }
 
+        await ConnectWithinTimeoutAsync(client);
+        return client;
+    }
+
+    public static async Task ConnectWithinTimeoutAsync(MqttClient client)
+    {
         using var timeout = new CancellationTokenSource(Timeout);
         await client.ConnectAsync(timeout.Token);
-        return client;
     }
 
     /// <summary>Fails if any client logged an error, except those named (their errors the test checks itself).</summary>

@@ -15,10 +15,7 @@ public sealed class WillTests(ITestOutputHelper output)
         await using var relay = new TcpRelay(broker.Port);
         var will = new MqttWill("es/will/gateway-7", Encoding.UTF8.GetBytes("offline"), MqttQos.AtLeastOnce, Retain: false);
         var (gateway, _) = clients.Create(relay.Port, will: will);
-        using (var timeout = new CancellationTokenSource(TestClients.Timeout))
-        {
-            await gateway.ConnectAsync(timeout.Token);
-        }
+        await TestClients.ConnectWithinTimeoutAsync(gateway);
 
         relay.BreakConnections();
 
@@ -36,12 +33,14 @@ public sealed class WillTests(ITestOutputHelper output)
         await using var broker = await MosquittoBroker.StartAsync();
         await using var clients = new TestClients(output);
         var received = await SubscribeToWillsAsync(clients, broker);
+        var doomedId = TestClients.UniqueId("doomed");
         using var doomed = ExternalProcess.Start("mosquitto_sub", "mosquitto_sub",
         [
-            "-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-i", TestClients.UniqueId("doomed"),
-            "-t", "es/unused", "-d", "--will-topic", "es/will/killed", "--will-payload", "gone", "--will-qos", "1",
+            "-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-i", doomedId,
+            "-t", "es/unused", "--will-topic", "es/will/killed", "--will-payload", "gone", "--will-qos", "1",
         ]);
-        await doomed.WaitForOutputAsync("received SUBACK", TestClients.Timeout);
+        // The broker logs this after it has read the CONNECT, will included (its stdout is buffered: no use waiting there).
+        await Eventually.SucceedsAsync(() => broker.Log.Should().Contain($" as {doomedId} "), TestClients.Timeout, "mosquitto_sub to connect");
 
         doomed.Kill();
 
@@ -64,10 +63,7 @@ public sealed class WillTests(ITestOutputHelper output)
         var (gateway, _) = clients.Create(broker.Port, o => o.ClientId = gatewayId, will);
         var changes = new List<bool>();
         gateway.ConnectionChanged += changes.Add;
-        using (var timeout = new CancellationTokenSource(TestClients.Timeout))
-        {
-            await gateway.ConnectAsync(timeout.Token);
-        }
+        await TestClients.ConnectWithinTimeoutAsync(gateway);
 
         await gateway.DisconnectAsync().WaitAsync(TestClients.Timeout);
 

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeSafety.Mqtt;
+
+/// <summary>Connection settings, bound from configuration by the services and validated when a client is created.</summary>
+public sealed class MqttClientOptions : IValidatableObject
+{
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Empty: the broker assigns one (only with <see cref="CleanSession"/>).</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>False keeps the subscriptions and queued QoS 1 messages at the broker while the client is away; needs a <see cref="ClientId"/>.</summary>
+    public bool CleanSession { get; set; } = true;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>libmosquitto accepts 5 to 65535 seconds (mosquitto_connect_async).</summary>
+    [Range(5, 65535)]
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    [Range(1, 3600)]
+    public int ReconnectDelayMinSeconds { get; set; } = 1;
+
+    [Range(1, 3600)]
+    public int ReconnectDelayMaxSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// QoS 1 publishes sent but not yet acknowledged by the broker; PublishAsync waits beyond this. Capped well below
+    /// the 65,535 message ids: near that, delivery broke in our measurements (shared/platform-notes.md).
+    /// </summary>
+    [Range(1, 10000)]
+    public int MaxInflightMessages { get; set; } = 100;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!CleanSession && string.IsNullOrEmpty(ClientId))
+        {
+            yield return new ValidationResult(
+                "A persistent session (CleanSession = false) needs a ClientId.", [nameof(ClientId), nameof(CleanSession)]);
+        }
+
+        if (ReconnectDelayMaxSeconds < ReconnectDelayMinSeconds)
+        {
+            yield return new ValidationResult(
+                "ReconnectDelayMaxSeconds must not be less than ReconnectDelayMinSeconds.",
+                [nameof(ReconnectDelayMinSeconds), nameof(ReconnectDelayMaxSeconds)]);
+        }
+
+        if (Password is not null && Username is null)
+        {
+            yield return new ValidationResult("A Password needs a Username.", [nameof(Username), nameof(Password)]);
+        }
+    }
+}
