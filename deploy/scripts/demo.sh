@@ -35,7 +35,7 @@ dotnet build EdgeSafety.sln -c Release -nologo -clp:ErrorsOnly
 BIN="$ROOT/artifacts/bin"
 
 mkdir -p "$DATA/mosquitto" "$DATA/influxdb" "$LOGS"
-sed -e "s|@PORT@|$MQTT_PORT|g" -e "s|@DATA_DIR@|$DATA/mosquitto|g" deploy/mosquitto.conf.template > "$DATA/mosquitto.conf"
+sed -e "s|@PORT@|$MQTT_PORT|g" -e "s|@DATA_DIR@|$DATA/mosquitto|g" -e "s|@USER@|$(id -un)|g" deploy/mosquitto.conf.template > "$DATA/mosquitto.conf"
 sed -e "s|@HTTP_PORT@|$INFLUX_PORT|g" -e "s|@RPC_PORT@|$INFLUX_RPC_PORT|g" -e "s|@DATA_DIR@|$DATA/influxdb|g" \
   deploy/influxdb.conf.template > "$DATA/influxdb.conf"
 

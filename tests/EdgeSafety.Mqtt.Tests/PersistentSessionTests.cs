@@ -35,4 +35,34 @@ public sealed class PersistentSessionTests(ITestOutputHelper output)
         messages.Select(m => m.Payload).Should().BeEquivalentTo(payloads, o => o.WithStrictOrdering());
         clients.ShouldHaveLoggedNoErrors();
     }
+
+    [Fact]
+    public async Task Messages_queued_for_a_persistent_subscriber_survive_a_restart_of_the_shipped_broker()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var clients = new TestClients(output);
+        var clientId = TestClients.UniqueId("ingest");
+        void Persistent(MqttClientOptions o)
+        {
+            o.ClientId = clientId;
+            o.CleanSession = false;
+        }
+
+        var first = await clients.ConnectAsync(broker, configure: Persistent);
+        await first.SubscribeAsync("es/persist/#", MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
+        await first.DisconnectAsync().WaitAsync(TestClients.Timeout);
+        var publisher = await clients.ConnectAsync(broker);
+        await publisher.PublishAsync("es/persist/reading", "kept"u8.ToArray(), MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
+        await publisher.DisconnectAsync().WaitAsync(TestClients.Timeout);
+
+        // A clean stop saves the broker's database; the restarted broker must still hold the queued message.
+        await broker.RestartAsync();
+        var received = new MessageCollector();
+        await clients.ConnectAsync(broker, received, Persistent);
+
+        var messages = await received.WaitForAsync(1, TestClients.Timeout);
+        messages.Single().Payload.Should().Equal("kept"u8.ToArray());
+        broker.Log.Should().NotContain("Error saving");
+        clients.ShouldHaveLoggedNoErrors();
+    }
 }

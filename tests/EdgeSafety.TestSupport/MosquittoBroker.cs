@@ -33,6 +33,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         {
             ["PORT"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["DATA_DIR"] = broker._directory.Path,
+            ["USER"] = Environment.UserName,
         });
         await File.WriteAllTextAsync(broker.ConfigPath, config);
         await broker.StartProcessAsync();
