@@ -11,6 +11,7 @@ public sealed class BusPollingTests : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Reading>> _received = new();
     private readonly List<ExternalProcess> _services = [];
+    private readonly RecordingLogger<MqttClient> _subscriberLog = new();
     private SerialLinePair _line = null!;
     private MosquittoBroker _broker = null!;
 
@@ -69,11 +70,12 @@ public sealed class BusPollingTests : IAsyncLifetime
         using var http = new HttpClient();
         (await PrometheusText.ReadAsync(http, new Uri($"http://127.0.0.1:{agentPort}/metrics"), "agent_poll_failures_total{reason=\"Timeout\"}"))
             .Should().BeGreaterThan(0);
+        _subscriberLog.ShouldHaveNoErrors();
     }
 
     private async Task<MqttClient> SubscribeAsync()
     {
-        var client = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "test-subscriber" }, new TestLogger<MqttClient>());
+        var client = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "test-subscriber" }, _subscriberLog);
         client.MessageReceived = message =>
         {
             if (ReadingCodec.TryParse(message.Topic, message.Payload, DateTimeOffset.UtcNow, out _, out var reading, out _))

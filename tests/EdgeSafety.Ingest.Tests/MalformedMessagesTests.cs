@@ -52,7 +52,8 @@ public sealed class MalformedMessagesTests : IAsyncLifetime
             ("edgesafety/v1/haizhu/gw-01/readings/meter 301", Encoding.UTF8.GetBytes(Good(2)), "unknown_topic"),
         };
 
-        await using var publisher = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "test-publisher" }, new TestLogger<MqttClient>());
+        var publisherLog = new RecordingLogger<MqttClient>();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "test-publisher" }, publisherLog);
         await publisher.ConnectAsync(CancellationToken.None);
         await publisher.PublishAsync(topic, Encoding.UTF8.GetBytes(Good(1)), MqttQos.AtLeastOnce);
         foreach (var (badTopic, payload, _) in malformed)
@@ -77,6 +78,7 @@ public sealed class MalformedMessagesTests : IAsyncLifetime
         (await PrometheusText.ReadAsync(_http, _metrics, "ingest_messages_received_total")).Should().Be(malformed.Length + 2);
         (await PrometheusText.ReadAsync(_http, _metrics, "ingest_points_written_total")).Should().Be(2);
         _ingest.HasExited.Should().BeFalse();
+        publisherLog.ShouldHaveNoErrors();
         ServiceProcess.ErrorLines(_ingest).Should().BeEmpty();
         _ingest.Output.Should().Contain("Rejected a message on edgesafety/v1/haizhu/gw-01/readings/meter-301: NotJson");
     }

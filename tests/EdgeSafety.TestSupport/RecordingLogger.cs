@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using FluentAssertions;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
-namespace EdgeSafety.Mqtt.Tests;
+namespace EdgeSafety.TestSupport;
 
 /// <summary>
-/// Keeps every entry a client logs, so that a test fails when the client logged an error it should not have
+/// Keeps every entry an object under test logs, so that a test fails when it logged an error it should not have
 /// (as MQTTnet's tests do). Entries are also written to the test output while the test runs.
 /// </summary>
 public sealed class RecordingLogger<T>(ITestOutputHelper? output = null, LogLevel minimum = LogLevel.Information) : ILogger<T>
@@ -38,7 +40,7 @@ public sealed class RecordingLogger<T>(ITestOutputHelper? output = null, LogLeve
 
     /// <summary>Fails with every unexpected error in the message.</summary>
     public void ShouldHaveNoErrors() =>
-        Errors.Should().BeEmpty("the client should not have logged an error, but logged: {0}",
+        Errors.Should().BeEmpty("nothing under test should have logged an error, but logged: {0}",
             string.Join(" | ", Errors.Select(e => e.Message)));
 }
 
