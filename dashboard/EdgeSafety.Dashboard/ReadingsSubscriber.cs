@@ -6,26 +6,31 @@ namespace EdgeSafety.Dashboard;
 
 /// <summary>
 /// Follows every reading on the broker for the live page. It validates with the same codec as ingest and
-/// counts what it refuses; it stores nothing (that is ingest's job).
+/// counts what it refuses; it stores nothing (that is ingest's job). It connects in the background, so the page is
+/// served (showing "waiting") while the broker is still down.
 /// </summary>
 public sealed partial class ReadingsSubscriber(
     MqttClient mqtt,
     LiveReadings live,
     ServiceMetrics metrics,
     TimeProvider time,
-    ILogger<ReadingsSubscriber> logger) : IHostedService
+    ILogger<ReadingsSubscriber> logger) : BackgroundService
 {
     private readonly MetricCounter _rejected = metrics.Counter("dashboard_messages_rejected_total", "Messages the dashboard could not show, by reason.");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         mqtt.MessageReceived = OnMessage;
-        await mqtt.ConnectAsync(cancellationToken);
-        await mqtt.SubscribeAsync(Topics.AllReadings, MqttQos.AtMostOnce, cancellationToken);
+        await mqtt.ConnectAsync(stoppingToken);
+        await mqtt.SubscribeAsync(Topics.AllReadings, MqttQos.AtMostOnce, stoppingToken);
         LogSubscribed(Topics.AllReadings);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => mqtt.DisconnectAsync();
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await mqtt.DisconnectAsync();
+    }
 
     private void OnMessage(MqttMessage message)
     {

@@ -5,28 +5,30 @@ namespace EdgeSafety.Ingest;
 
 /// <summary>
 /// Subscribes to every gateway's readings and validates each message. A refused message is counted by
-/// reason and logged, and processing goes on: one bad publisher never stops a district's ingest.
+/// reason and logged, and processing goes on: one bad publisher never stops a district's ingest. It connects in
+/// the background, so ingest starts (and answers /healthz) while the broker is still down.
 /// </summary>
 public sealed partial class ReadingReceiver(
     MqttClient mqtt,
     ReadingQueue queue,
     IngestMetrics metrics,
     TimeProvider time,
-    ILogger<ReadingReceiver> logger) : IHostedService
+    ILogger<ReadingReceiver> logger) : BackgroundService
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private CancellationToken _stopping;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         mqtt.MessageReceived = OnMessage;
-        await mqtt.ConnectAsync(cancellationToken);
-        await mqtt.SubscribeAsync(Topics.AllReadings, MqttQos.AtLeastOnce, cancellationToken);
+        await mqtt.ConnectAsync(stoppingToken);
+        await mqtt.SubscribeAsync(Topics.AllReadings, MqttQos.AtLeastOnce, stoppingToken);
         LogSubscribed(Topics.AllReadings);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
         await mqtt.DisconnectAsync();
     }
 
@@ -35,7 +37,7 @@ public sealed partial class ReadingReceiver(
         metrics.Received.Increment();
         if (ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
         {
-            queue.Add(new ReceivedReading(source, reading!), _stopping.Token);
+            queue.Add(new ReceivedReading(source, reading!), _stopping);
             return;
         }
 
