@@ -39,6 +39,8 @@ public sealed class WholeChainTests : IAsyncLifetime
         await ingest.WaitForOutputAsync("Subscribed to", Bound);
         await agent.WaitForOutputAsync("announced online", Bound);
         await dashboard.WaitForOutputAsync("Following", Bound);
+        await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
+        await ServiceProcess.WaitUntilHealthyAsync(dashboard, dashboardPort, Bound);
     }
 
     public async Task DisposeAsync()

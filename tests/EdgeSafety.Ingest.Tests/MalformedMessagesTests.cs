@@ -25,6 +25,7 @@ public sealed class MalformedMessagesTests : IAsyncLifetime
         _ingest = ServiceProcess.Start("EdgeSafety.Ingest", port,
             $"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100");
         await _ingest.WaitForOutputAsync("Subscribed to", Bound);
+        await ServiceProcess.WaitUntilHealthyAsync(_ingest, port, Bound);
     }
 
     public async Task DisposeAsync()

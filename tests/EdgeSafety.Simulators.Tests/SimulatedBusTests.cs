@@ -20,6 +20,7 @@ public sealed class SimulatedBusTests : IAsyncLifetime
         _control = new Uri($"http://127.0.0.1:{port}/");
         _simulator = ServiceProcess.Start("EdgeSafety.Simulators", port, $"--Simulator:Lines:0:DevicePath={_line.SlavePath}");
         await _simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
+        await ServiceProcess.WaitUntilHealthyAsync(_simulator, port, Bound);
     }
 
     public Task DisposeAsync()

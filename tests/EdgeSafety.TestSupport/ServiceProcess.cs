@@ -32,6 +32,18 @@ public static class ServiceProcess
             workingDirectory: directory);
     }
 
+    /// <summary>Waits until the service's web endpoints answer (its log can run ahead of Kestrel's start).</summary>
+    public static async Task WaitUntilHealthyAsync(ExternalProcess service, int httpPort, TimeSpan timeout)
+    {
+        using var http = new HttpClient();
+        await Eventually.SucceedsAsync(async () =>
+        {
+            service.ThrowIfExited();
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz"));
+            response.EnsureSuccessStatusCode();
+        }, timeout, $"{service.Name} to answer /healthz on port {httpPort}");
+    }
+
     /// <summary>Log lines at error or critical level (the simple console logger marks them "fail:" and "crit:").</summary>
     public static IEnumerable<string> ErrorLines(ExternalProcess process) =>
         process.Output.Split('\n').Where(line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
