@@ -18,7 +18,7 @@ public sealed partial class MbpollInteropTests
         (await MbpollAsync(bus, unitId: 1, table: "4", reference: 1, count: 4)).Should().Equal(1234, 0, 65535, 42);
         (await MbpollAsync(bus, unitId: 2, table: "3", reference: 2, count: 2)).Should().Equal(22, 33);
         (await MbpollAsync(bus, unitId: 1, table: "3", reference: 1, count: 2)).Should().Equal(7, 8);
-        bus.Server.RequestsServed.Should().Be(3);
+        await RtuServerTests.ShouldCountServedAsync(bus.Server, 3);
     }
 
     private static async Task<int[]> MbpollAsync(RtuBus bus, int unitId, string table, int reference, int count)
