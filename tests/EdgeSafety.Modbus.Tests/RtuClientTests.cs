@@ -50,8 +50,10 @@ public sealed class RtuClientTests
     {
         using var line = await SerialLinePair.StartAsync();
         using var device = new RawSerialPeer(line.SlavePath);
-        // After a reply that does not fit, the master waits one response timeout and flushes: keep it short.
-        using var client = ModbusClient.ConnectRtu(new SerialLineSettings(line.MasterPath), TimeSpan.FromSeconds(1));
+        // After a reply that does not fit, the master waits one response timeout and flushes, so a shorter timeout makes
+        // a faster test; but this test's reply is written from a thread-pool continuation, which a loaded 2-core CI
+        // machine has been seen to delay past 1 s (a false Timeout). 3 s keeps it honest under load.
+        using var client = ModbusClient.ConnectRtu(new SerialLineSettings(line.MasterPath), TimeSpan.FromSeconds(3));
 
         var reading = Task.Run(() => RtuServerTests.Read(client, 1, RegisterTable.Holding, 0, 2));
         (await device.ReadAsync(8, Timeouts.Bound)).Should().Equal(0x01, 0x03, 0x00, 0x00, 0x00, 0x02, 0xC4, 0x0B);

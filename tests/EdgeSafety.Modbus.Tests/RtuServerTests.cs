@@ -56,7 +56,8 @@ public sealed class RtuServerTests
         failure.Kind.Should().Be(ModbusErrorKind.Timeout);
         failure.NativeError.Should().Be(110); // ETIMEDOUT, asm-generic/errno.h
         failure.Message.Should().Contain("unit 9").And.Contain(bus.Line.MasterPath);
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(responseTimeout * 0.9).And.BeLessThan(responseTimeout + TimeSpan.FromSeconds(1));
+        // It waits the configured timeout, and it does not hang: the upper bound is loose so a loaded machine passes.
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(responseTimeout * 0.9).And.BeLessThan(responseTimeout + TimeSpan.FromSeconds(5));
 
         // The very next request, sent at once, is answered: the ignored one left nothing behind on the line.
         Read(client, 2, RegisterTable.Holding, 0, 2).Should().Equal(3, 4);
