@@ -101,16 +101,10 @@ public sealed partial class BusPoller(
     /// <summary>Polls one device; false when the serial port itself failed.</summary>
     private bool Poll(ModbusClient client, BusOptions bus, PolledDevice device)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        Span<ushort> registers = stackalloc ushort[ReadPlan.MaxRegistersPerRead];
+        Dictionary<string, double> values;
         try
         {
-            foreach (var block in device.Plan)
-            {
-                var destination = registers[..block.Count];
-                client.ReadRegisters((byte)device.Settings.UnitId, block.Table, block.Address, destination);
-                ReadPlan.Decode(block, destination, values);
-            }
+            values = DeviceReader.Read(client, (byte)device.Settings.UnitId, device.Plan);
         }
         catch (ModbusException ex)
         {

@@ -1,5 +1,11 @@
 using EdgeSafety.EdgeAgent.Extensions;
+using EdgeSafety.EdgeAgent.Installer;
 using EdgeSafety.ServiceDefaults;
+
+if (InstallerCommands.IsInstallerCommand(args))
+{
+    return await InstallerCommands.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

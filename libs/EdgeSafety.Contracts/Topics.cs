@@ -25,6 +25,9 @@ public static class Topics
 
     public static string Status(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/status";
 
+    /// <summary>Where an installer's check sends its test message and waits for it to come back.</summary>
+    public static string Check(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/check";
+
     /// <summary>Splits a readings topic into its site, gateway and device; false for any other topic.</summary>
     public static bool TryParseReadings(string topic, out ReadingSource source)
     {
