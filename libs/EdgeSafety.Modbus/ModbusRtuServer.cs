@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeSafety.Modbus.Native;
 using EdgeSafety.Modbus.Server;
 
@@ -13,6 +14,7 @@ namespace EdgeSafety.Modbus;
 /// the line (the descriptor libmodbus opened and configured), ends a request at the length its function code gives
 /// (or, for an unknown function, at a silence), checks the CRC, and hands the request to modbus_reply with the
 /// addressed unit's register bank. modbus_reply answers with the request's unit id, whatever the context's.
+/// A simulated bus can hold every reply for the transaction's time on a real line (<see cref="RtuReplyTiming"/>).
 /// </remarks>
 public sealed class ModbusRtuServer : IDisposable
 {
@@ -29,12 +31,16 @@ public sealed class ModbusRtuServer : IDisposable
     private readonly SerialInput _input;
     private readonly ServerThread _thread;
 
-    private ModbusRtuServer(ModbusContextHandle context, string device)
+    /// <summary>Null when replies go out as soon as they are built.</summary>
+    private readonly HeldReplies? _heldReplies;
+
+    private ModbusRtuServer(ModbusContextHandle context, SerialLineSettings line, RtuReplyTiming timing)
     {
         _context = context;
-        Device = device;
-        _input = new SerialInput(context, device);
-        _thread = new ServerThread($"Modbus RTU server {device}", new ServedUnits(1, 247), Serve);
+        Device = line.DevicePath;
+        _input = new SerialInput(context, Device);
+        _thread = new ServerThread($"Modbus RTU server {Device}", new ServedUnits(1, 247), Serve);
+        _heldReplies = timing.HoldsReplies ? new HeldReplies(context, line, timing) : null;
     }
 
     public string Device { get; }
@@ -48,14 +54,28 @@ public sealed class ModbusRtuServer : IDisposable
     /// <summary>Valid requests for a unit id this server does not serve (another device's): left unanswered.</summary>
     public long RequestsIgnored => _thread.Units.Ignored;
 
-    public static ModbusRtuServer Open(SerialLineSettings line)
+    /// <summary>
+    /// Opens the line. By default replies leave as soon as they are built; a simulated bus passes a
+    /// <see cref="RtuReplyTiming"/> that holds them for their time on a real line.
+    /// </summary>
+    public static ModbusRtuServer Open(SerialLineSettings line, RtuReplyTiming? timing = null)
     {
         ArgumentNullException.ThrowIfNull(line);
         line.Validate();
+        timing ??= RtuReplyTiming.Immediate;
+        timing.Validate();
         var context = ContextSetup.Prepare(
             LibModbus.NewRtu(line.DevicePath, line.BaudRate, line.ParityCharacter, line.DataBits, line.StopBits),
             line.DevicePath, ServerContext.Configure, connect: true);
-        return new ModbusRtuServer(context, line.DevicePath);
+        try
+        {
+            return new ModbusRtuServer(context, line, timing);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Serves bank as unit unitId (1..247). Before RunAsync.</summary>
@@ -70,6 +90,7 @@ public sealed class ModbusRtuServer : IDisposable
     public void Dispose()
     {
         _thread.Dispose();
+        _heldReplies?.Dispose();
         _context.Dispose();
     }
 
@@ -81,7 +102,7 @@ public sealed class ModbusRtuServer : IDisposable
             var length = ReceiveFrame(frame);
             if (length > 0)
             {
-                Dispatch(frame, length, cancellationToken);
+                Dispatch(frame, length, Stopwatch.GetTimestamp(), cancellationToken);
             }
         }
     }
@@ -113,7 +134,8 @@ public sealed class ModbusRtuServer : IDisposable
         }
     }
 
-    private unsafe void Dispatch(byte[] frame, int length, CancellationToken cancellationToken)
+    /// <summary>Answers a request that arrived (was complete) at receivedAt, a <see cref="Stopwatch"/> timestamp.</summary>
+    private unsafe void Dispatch(byte[] frame, int length, long receivedAt, CancellationToken cancellationToken)
     {
         if (!RtuFrames.IsValidRequest(frame.AsSpan(0, length)))
         {
@@ -130,9 +152,13 @@ public sealed class ModbusRtuServer : IDisposable
             {
                 _thread.Units.AnswerBroadcast(_context, request, length);
             }
-            else
+            else if (_heldReplies is null)
             {
                 _thread.Units.Answer(_context, frame[0], request, length);
+            }
+            else
+            {
+                _heldReplies.Answer(_thread.Units, frame[0], request, length, receivedAt, cancellationToken);
             }
         }
     }

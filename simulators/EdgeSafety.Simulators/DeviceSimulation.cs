@@ -31,7 +31,10 @@ public sealed class DeviceSimulation : IDisposable
 
     public RegisterBank Registers { get; }
 
-    /// <summary>Moves the model on and writes every profile value into the registers.</summary>
+    /// <summary>
+    /// Moves the model on and writes every value the profile has into the registers. A model may know more than a
+    /// device measures (a household meter's harmonics, for a basic meter's profile): those are not served.
+    /// </summary>
     public void Step(TimeSpan elapsed)
     {
         lock (_lock)
@@ -83,11 +86,13 @@ public sealed class DeviceSimulation : IDisposable
         }
     }
 
+    /// <summary>The values the device serves: its model's values that its profile has a register for.</summary>
     public IReadOnlyDictionary<string, double> Snapshot()
     {
         lock (_lock)
         {
-            return new Dictionary<string, double>(_values, StringComparer.Ordinal);
+            return Profile.Values.Where(v => _values.ContainsKey(v.Name))
+                .ToDictionary(v => v.Name, v => _values[v.Name], StringComparer.Ordinal);
         }
     }
 

@@ -18,8 +18,9 @@ public sealed partial class LineServers(
             var running = new List<Task>();
             foreach (var line in settings.Lines)
             {
-                var server = ModbusRtuServer.Open(line.ToSettings());
+                var server = ModbusRtuServer.Open(line.ToSettings(), line.ToReplyTiming());
                 servers.Add(server);
+                LogLine(line.DevicePath, line.BaudRate, line.SimulateWireTime, line.ResponseDelayMilliseconds);
                 foreach (var device in installation.Devices.Values.Where(d => d.Settings.Line == line.Name))
                 {
                     server.Add((byte)device.Settings.UnitId, device.Registers);
@@ -63,4 +64,8 @@ public sealed partial class LineServers(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Serving {Device} ({Profile}) on {Path} as unit {UnitId}")]
     private partial void LogServing(string device, string profile, string path, int unitId);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        Message = "Serving {Path} at {BaudRate} baud, wire time simulated: {SimulateWireTime}, response delay {ResponseDelayMilliseconds} ms")]
+    private partial void LogLine(string path, int baudRate, bool simulateWireTime, int responseDelayMilliseconds);
 }

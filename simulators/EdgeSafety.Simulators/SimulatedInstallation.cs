@@ -1,3 +1,4 @@
+using EdgeSafety.Contracts;
 using EdgeSafety.Devices;
 using EdgeSafety.Simulators.Models;
 using Microsoft.Extensions.Options;
@@ -14,13 +15,13 @@ public sealed class SimulatedInstallation : IDisposable
         var random = new Random(settings.Seed);
         Devices = settings.Devices.ToDictionary(
             device => device.Name,
-            device => new DeviceSimulation(
-                device,
-                profiles.TryGetValue(device.Profile, out var profile)
-                    ? profile
-                    : throw new OptionsValidationException(nameof(SimulatorOptions), typeof(SimulatorOptions),
-                        [$"Simulator.Devices '{device.Name}': no profile '{device.Profile}' in {settings.ProfilesDirectory}"]),
-                CreateModel(device, new Random(random.Next()))),
+            device =>
+            {
+                var profile = profiles.TryGetValue(device.Profile, out var found)
+                    ? found
+                    : throw Invalid(device, $"no profile '{device.Profile}' in {settings.ProfilesDirectory}");
+                return new DeviceSimulation(device, profile, CreateModel(device, profile, new Random(random.Next())));
+            },
             StringComparer.Ordinal);
     }
 
@@ -34,11 +35,20 @@ public sealed class SimulatedInstallation : IDisposable
         }
     }
 
-    private static IValueModel CreateModel(SimulatedDevice device, Random random) => device.Model switch
+    /// <summary>A model for the device; it must measure what the profile's kind of device measures.</summary>
+    private static IValueModel CreateModel(SimulatedDevice device, DeviceProfile profile, Random random)
     {
-        "household-meter" => new HouseholdMeterModel(random),
-        "noise" => new NoiseLevelModel(random),
-        _ => throw new OptionsValidationException(nameof(SimulatorOptions), typeof(SimulatorOptions),
-            [$"Simulator.Devices '{device.Name}': model '{device.Model}' is not one of household-meter, noise"]),
-    };
+        var (model, measures) = device.Model switch
+        {
+            "household-meter" => ((IValueModel)new HouseholdMeterModel(random), DeviceKind.Meter),
+            "noise" => (new NoiseLevelModel(random), DeviceKind.Noise),
+            _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise"),
+        };
+        return profile.Kind == measures
+            ? model
+            : throw Invalid(device, $"model '{device.Model}' cannot drive profile '{profile.Model}', a {ReadingCodec.KindName(profile.Kind)} profile");
+    }
+
+    private static OptionsValidationException Invalid(SimulatedDevice device, string problem) =>
+        new(nameof(SimulatorOptions), typeof(SimulatorOptions), [$"Simulator.Devices '{device.Name}': {problem}"]);
 }

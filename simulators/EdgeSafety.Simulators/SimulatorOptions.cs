@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeSafety.Devices;
 
 namespace EdgeSafety.Simulators;
 
@@ -18,7 +17,7 @@ public sealed class SimulatorOptions
 
     /// <summary>The serial lines served: the device end of each line (in the demo, one end of a socat pty pair).</summary>
     [Required, MinLength(1)]
-    public List<SerialLineOptions> Lines { get; set; } = [];
+    public List<SimulatedLine> Lines { get; set; } = [];
 
     [Required, MinLength(1)]
     public List<SimulatedDevice> Devices { get; set; } = [];
@@ -39,7 +38,10 @@ public sealed class SimulatedDevice
     [Required]
     public string Profile { get; set; } = string.Empty;
 
-    /// <summary>What drives the values: "household-meter" or "noise".</summary>
+    /// <summary>
+    /// What drives the values: "household-meter" (with any meter profile: the values the profile has are served) or
+    /// "noise" (with a noise profile).
+    /// </summary>
     [Required]
     public string Model { get; set; } = string.Empty;
 }

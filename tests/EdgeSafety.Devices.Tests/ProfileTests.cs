@@ -9,26 +9,66 @@ public class ProfileTests
     private static readonly string ShippedProfiles = RepositoryPaths.File("edge-agent", "profiles");
 
     [Fact]
-    public void Every_shipped_profile_loads()
+    public void Every_shipped_profile_loads_and_is_named_after_its_file()
     {
         var profiles = DeviceProfileLoader.LoadDirectory(ShippedProfiles);
 
-        profiles.Keys.Should().Contain(["harmonic-meter", "noise-sensor-hr0"]);
-        profiles["noise-sensor-hr0"].Kind.Should().Be(DeviceKind.Noise);
+        profiles.Keys.Should().BeEquivalentTo("eastron-sdm120", "eastron-sdm630", "harmonic-meter", "noise-sensor-hr0", "noise-sensor-hr14");
+        profiles.Values.Where(p => p.Kind == DeviceKind.Noise).Select(p => p.Model).Should().BeEquivalentTo("noise-sensor-hr0", "noise-sensor-hr14");
+        foreach (var file in Directory.EnumerateFiles(ShippedProfiles, "*.json"))
+        {
+            DeviceProfileLoader.LoadFile(file).Model.Should().Be(Path.GetFileNameWithoutExtension(file));
+        }
     }
 
     [Fact]
-    public void The_harmonic_meter_is_read_in_two_transactions()
+    public void Every_value_name_is_one_the_platform_understands()
     {
-        var profile = DeviceProfileLoader.LoadFile(Path.Combine(ShippedProfiles, "harmonic-meter.json"));
+        // docs/protocol.md, "Value names".
+        string[] understood = ["voltage_v", "current_a", "power_w", "apparent_va", "reactive_var", "power_factor", "frequency_hz",
+            "energy_kwh", "thd_i_pct", .. Enumerable.Range(2, 30).Select(order => $"h{order}_pct"), "db_a"];
+
+        var names = DeviceProfileLoader.LoadDirectory(ShippedProfiles).Values.SelectMany(p => p.Values).Select(v => v.Name);
+
+        names.Should().OnlyContain(name => understood.Contains(name));
+    }
+
+    // The reads each device costs the bus per poll: the Eastron meters read through the registers they do not define
+    // (at most 40 parameters, 80 registers, per request), the noise sensors read their one register.
+    [Theory]
+    [InlineData("eastron-sdm120", "Input 0x0000 74")]
+    [InlineData("eastron-sdm630", "Input 0x0000 74", "Input 0x00F0 2")]
+    [InlineData("harmonic-meter", "Input 0x0000 74", "Input 0x00F0 76")]
+    [InlineData("noise-sensor-hr0", "Holding 0x0000 1")]
+    [InlineData("noise-sensor-hr14", "Holding 0x000E 1")]
+    public void A_shipped_profile_is_read_in_as_few_transactions_as_its_device_allows(string model, params string[] reads)
+    {
+        var profile = DeviceProfileLoader.LoadFile(Path.Combine(ShippedProfiles, model + ".json"));
 
         var plan = ReadPlan.For(profile);
 
-        // Electrical values 0x0000..0x0049, then THD and harmonics 0x00F0..0x013B: the gap between is too wide to read through.
-        plan.Select(b => (b.Table, b.Address, b.Count)).Should().Equal(
-            (RegisterTable.Input, (ushort)0x0000, 0x4A),
-            (RegisterTable.Input, (ushort)0x00F0, 0x4C));
+        plan.Select(b => $"{b.Table} 0x{b.Address:X4} {b.Count}").Should().Equal(reads);
         plan.Sum(b => b.Values.Count).Should().Be(profile.Values.Count);
+        plan.Should().OnlyContain(b => b.Count <= 80);
+    }
+
+    [Fact]
+    public void The_sdm120_and_sdm630_share_the_eastron_addresses_and_only_the_sdm630_has_current_thd()
+    {
+        var sdm120 = DeviceProfileLoader.LoadFile(Path.Combine(ShippedProfiles, "eastron-sdm120.json"));
+        var sdm630 = DeviceProfileLoader.LoadFile(Path.Combine(ShippedProfiles, "eastron-sdm630.json"));
+
+        // Eastron's protocol documents: 30001, 30007, 30013, 30019, 30025, 30031, 30071, 30073 (register number - 30001).
+        var eastron = new Dictionary<string, int>
+        {
+            ["voltage_v"] = 0x00, ["current_a"] = 0x06, ["power_w"] = 0x0C, ["apparent_va"] = 0x12, ["reactive_var"] = 0x18,
+            ["power_factor"] = 0x1E, ["frequency_hz"] = 0x46, ["energy_kwh"] = 0x48,
+        };
+        sdm120.Values.ToDictionary(v => v.Name, v => (int)v.Address).Should().Equal(eastron);
+        sdm630.Values.Where(v => v.Name != "thd_i_pct").ToDictionary(v => v.Name, v => (int)v.Address).Should().Equal(eastron);
+        sdm630.Values.Single(v => v.Name == "thd_i_pct").Address.Should().Be(0x00F0); // 30241, phase 1 current THD
+        sdm120.Values.Concat(sdm630.Values).Should().OnlyContain(v =>
+            v.Table == RegisterTable.Input && v.Type == RegisterType.Float32 && v.WordOrder == WordOrder.HighFirst && v.ByteOrder == ByteOrder.BigEndian && v.Scale == 1);
     }
 
     [Fact]

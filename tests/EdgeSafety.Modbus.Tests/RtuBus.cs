@@ -7,34 +7,44 @@ internal sealed class RtuBus : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private RtuBus(SerialLinePair line, ModbusRtuServer server)
+    private RtuBus(SerialLinePair line, SerialLineSettings settings, ModbusRtuServer server)
     {
         Line = line;
+        Settings = settings;
         Server = server;
         Running = server.RunAsync(_stop.Token);
     }
 
     public SerialLinePair Line { get; }
 
+    /// <summary>The line as both ends open it (the server's path; the master's is Line.MasterPath).</summary>
+    public SerialLineSettings Settings { get; }
+
     public ModbusRtuServer Server { get; }
 
     /// <summary>The server's RunAsync task.</summary>
     public Task Running { get; }
 
-    public static async Task<RtuBus> StartAsync(params (byte UnitId, RegisterBank Bank)[] units)
+    public static Task<RtuBus> StartAsync(params (byte UnitId, RegisterBank Bank)[] units) =>
+        StartAsync(settings => settings, RtuReplyTiming.Immediate, units);
+
+    /// <summary>A bus whose line settings (baud, parity...) are the defaults changed by configure, replying with timing.</summary>
+    public static async Task<RtuBus> StartAsync(Func<SerialLineSettings, SerialLineSettings> configure, RtuReplyTiming timing,
+        params (byte UnitId, RegisterBank Bank)[] units)
     {
         var line = await SerialLinePair.StartAsync();
-        var server = ModbusRtuServer.Open(new SerialLineSettings(line.SlavePath));
+        var settings = configure(new SerialLineSettings(line.SlavePath));
+        var server = ModbusRtuServer.Open(settings, timing);
         foreach (var (unitId, bank) in units)
         {
             server.Add(unitId, bank);
         }
 
-        return new RtuBus(line, server);
+        return new RtuBus(line, settings, server);
     }
 
     public ModbusClient Connect(TimeSpan responseTimeout) =>
-        ModbusClient.ConnectRtu(new SerialLineSettings(Line.MasterPath), responseTimeout);
+        ModbusClient.ConnectRtu(Settings with { DevicePath = Line.MasterPath }, responseTimeout);
 
     public Task StopAsync() => _stop.CancelAsync();
 

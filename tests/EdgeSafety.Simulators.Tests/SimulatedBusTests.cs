@@ -19,7 +19,7 @@ public sealed class SimulatedBusTests : IAsyncLifetime
         var port = LoopbackPort.Next();
         _control = new Uri($"http://127.0.0.1:{port}/");
         _simulator = ServiceProcess.Start("EdgeSafety.Simulators", port, $"--Simulator:Lines:0:DevicePath={_line.SlavePath}");
-        await _simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
+        await _simulator.WaitForOutputAsync("Serving noise-stairwell", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(_simulator, port, Bound);
     }
 
@@ -51,6 +51,41 @@ public sealed class SimulatedBusTests : IAsyncLifetime
         var output = await MbpollAsync("-a", "2", "-r", "1", "-c", "2", "-t", "3");
 
         output.Should().Contain("[1]: \t17254").And.Contain("[2]: \t0");
+    }
+
+    // mbpoll decodes the float32 itself (-B: high word first), an IEEE 754 reader we did not write.
+    [Theory]
+    [InlineData("meter-303", "voltage_v", 230.0, "-a 13 -r 1 -t 3:float -B", "[1]: \t230")]              // SDM120, 30001
+    [InlineData("meter-303", "power_factor", -0.5, "-a 13 -r 31 -t 3:float -B", "[31]: \t-0.5")]       // SDM120, 30031
+    [InlineData("meter-304", "thd_i_pct", 12.5, "-a 14 -r 241 -t 3:float -B", "[241]: \t12.5")]        // SDM630, 30241
+    [InlineData("meter-304", "energy_kwh", 1536.25, "-a 14 -r 73 -t 3:float -B", "[73]: \t1536.25")]   // SDM630, 30073
+    [InlineData("noise-stairwell", "db_a", 61.8, "-a 15 -0 -r 14 -t 4", "[14]: \t618")]              // holding 0x000E
+    public async Task A_pinned_value_is_served_where_the_vendor_map_puts_it(string device, string name, double value, string arguments,
+        string expected)
+    {
+        (await PinAsync(device, new() { [name] = value })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var output = await MbpollAsync(arguments.Split(' '));
+
+        output.Should().Contain(expected);
+    }
+
+    [Fact]
+    public async Task A_basic_meter_answers_one_read_across_its_unused_registers_and_serves_no_harmonics()
+    {
+        (await PinAsync("meter-303", new() { ["voltage_v"] = 230.0 })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // The SDM120 profile's single read, 0x0000..0x0049, registers between its values included.
+        var block = await MbpollAsync("-a", "13", "-r", "1", "-c", "74", "-t", "3");
+        // The household model knows harmonics; an SDM120 has no register for them.
+        var harmonic = await PinAsync("meter-303", new() { ["h3_pct"] = 70 });
+        var served = await _http.GetFromJsonAsync<Dictionary<string, Dictionary<string, double>>>(new Uri(_control, "devices"));
+
+        block.Should().Contain("[1]: \t17254").And.Contain("[74]: \t");
+        harmonic.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        served!["meter-303"].Keys.Should().BeEquivalentTo(
+            "voltage_v", "current_a", "power_w", "apparent_va", "reactive_var", "power_factor", "frequency_hz", "energy_kwh");
+        served["meter-301"].Keys.Should().Contain(["h3_pct", "thd_i_pct"]);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
-namespace EdgeSafety.Modbus.Tests;
+namespace EdgeSafety.TestSupport;
 
 /// <summary>
-/// One end of a pty pair opened as a plain file: the test plays a device or a master byte by byte. Every read is
-/// bounded; a read left blocked by a failing test ends when the pair's socat is killed.
+/// One end of a pty pair (<see cref="SerialLinePair"/>) opened as a plain file: the test plays a device or a master
+/// byte by byte. Every read is bounded; a read left blocked by a failing test ends when the pair's socat is killed.
 /// </summary>
-internal sealed class RawSerialPeer : IDisposable
+public sealed class RawSerialPeer : IDisposable
 {
     private readonly FileStream _stream;
 
