@@ -101,7 +101,7 @@ start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/"
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
-  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT"
+  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
   --Mqtt:Port="$MQTT_PORT"

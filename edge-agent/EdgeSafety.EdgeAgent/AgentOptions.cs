@@ -16,10 +16,6 @@ public sealed class AgentOptions
     [Required]
     public string ProfilesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "profiles");
 
-    /// <summary>Readings kept while the broker cannot take them; past this the oldest are dropped and counted.</summary>
-    [Range(10, 10_000_000)]
-    public int OutboxCapacity { get; set; } = 100_000;
-
     [Required, MinLength(1)]
     public List<BusOptions> Buses { get; set; } = [];
 

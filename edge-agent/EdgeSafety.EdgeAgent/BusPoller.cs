@@ -127,7 +127,7 @@ public sealed partial class BusPoller(
         metrics.Polls.Increment();
         var settings = options.Value;
         var reading = new Reading(device.Settings.Id, device.Profile.Kind, device.Profile.Model, device.Settings.Unit,
-            device.NextSequence++, time.GetUtcNow(), values);
+            outbox.NextSequence(device.Settings.Id), time.GetUtcNow(), values);
         outbox.Add(new OutgoingMessage(
             Topics.Readings(settings.SiteId, settings.GatewayId, device.Settings.Id),
             ReadingCodec.Serialize(reading)));
@@ -145,9 +145,6 @@ public sealed partial class BusPoller(
         public TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(settings.PollIntervalMilliseconds);
 
         public DateTimeOffset NextDue { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>Per device, from 0 at agent start; persisted across restarts once readings are stored on disk.</summary>
-        public long NextSequence { get; set; }
 
         public bool Failing { get; set; }
     }

@@ -5,13 +5,20 @@ using Microsoft.Extensions.Options;
 namespace EdgeSafety.EdgeAgent;
 
 /// <summary>
-/// Publishes the outbox to the broker at QoS 1, and the gateway's presence: "online" (retained) on every
+/// Publishes the outbox to the broker at QoS 1, in order, and the gateway's presence: "online" (retained) on every
 /// connection, "offline" as the will the broker sends if the gateway vanishes.
 /// </summary>
+/// <remarks>
+/// Many readings are in flight at once: each is handed to the client without waiting for the one before it to be
+/// acknowledged (the client holds at most MaxInflightMessages unacknowledged and queues the rest in call order). A
+/// reading leaves the outbox only when it and every reading before it are acknowledged, so after a crash or a restart
+/// publishing starts again at the first unacknowledged one: at least once, and a repeat has the same seq.
+/// </remarks>
 public sealed partial class Publisher(
     MqttClient mqtt,
     Outbox outbox,
     IOptions<AgentOptions> options,
+    IOptions<MqttClientOptions> mqttOptions,
     AgentMetrics metrics,
     ILogger<Publisher> logger) : BackgroundService
 {
@@ -31,11 +38,41 @@ public sealed partial class Publisher(
         };
         await mqtt.ConnectAsync(stoppingToken);
 
-        await foreach (var message in outbox.Reader.ReadAllAsync(stoppingToken))
+        // Twice the client's in-flight limit: while one window waits for acknowledgements the next is already queued
+        // in the client, so a freed slot is used at once. Bounds the readings held in memory.
+        var windowSize = 2 * mqttOptions.Value.MaxInflightMessages;
+        var window = new Queue<(long Offset, Task Acknowledged)>(windowSize);
+        var next = outbox.FirstOffset;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await mqtt.PublishAsync(message.Topic, message.Payload, MqttQos.AtLeastOnce, cancellationToken: stoppingToken);
-            metrics.Published.Increment();
+            RemoveAcknowledged(window);
+            var batch = window.Count < windowSize ? outbox.Read(next, windowSize - window.Count) : [];
+            foreach (var message in batch)
+            {
+                window.Enqueue((message.Offset, mqtt.PublishAsync(message.Topic, message.Payload, MqttQos.AtLeastOnce, cancellationToken: stoppingToken)));
+                next = message.Offset + 1;
+            }
+
+            if (batch.Count == 0)
+            {
+                // Nothing to send now: wake for the oldest acknowledgement, or (with room in the window) a new reading,
+                // whichever comes first. WhenAny does not throw: a failed or cancelled one is handled above.
+                var waits = new List<Task>(2);
+                if (window.TryPeek(out var oldest))
+                {
+                    waits.Add(oldest.Acknowledged);
+                }
+
+                if (window.Count < windowSize)
+                {
+                    waits.Add(outbox.WaitForMessagesAsync(next, stoppingToken));
+                }
+
+                await Task.WhenAny(waits);
+            }
         }
+
+        RemoveAcknowledged(window);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -50,6 +87,41 @@ public sealed partial class Publisher(
         }
 
         await mqtt.DisconnectAsync();
+    }
+
+    /// <summary>Takes the acknowledged readings off the front of the window and removes them from the outbox.</summary>
+    private void RemoveAcknowledged(Queue<(long Offset, Task Acknowledged)> window)
+    {
+        long? through = null;
+        while (window.TryPeek(out var oldest) && oldest.Acknowledged.IsCompleted)
+        {
+            var outcome = oldest.Acknowledged.Exception?.InnerException;
+            if (oldest.Acknowledged.IsCanceled || outcome is OperationCanceledException or ObjectDisposedException)
+            {
+                // Stopping: this one and all after it stay in the outbox for the next start.
+                break;
+            }
+
+            window.Dequeue();
+            if (outcome is null)
+            {
+                metrics.Published.Increment();
+            }
+            else
+            {
+                // The client refused this message itself (not a connection problem: those are retried by libmosquitto).
+                // Sending it again would fail again and hold up every reading behind it.
+                metrics.StoreDropped.Increment();
+                LogUndeliverable(oldest.Offset, outcome.Message);
+            }
+
+            through = oldest.Offset;
+        }
+
+        if (through is { } offset)
+        {
+            outbox.RemoveThrough(offset);
+        }
     }
 
     private async Task AnnounceOnlineAsync(string topic, string gateway, CancellationToken stoppingToken)
@@ -70,4 +142,7 @@ public sealed partial class Publisher(
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not announce online: {Error}")]
     private partial void LogAnnounceFailed(string error);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "The reading at outbox offset {Offset} cannot be published ({Error}); dropped")]
+    private partial void LogUndeliverable(long offset, string error);
 }

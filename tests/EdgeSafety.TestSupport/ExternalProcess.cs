@@ -13,13 +13,15 @@ public sealed class ExternalProcess : IDisposable
 {
     private const int KeptOutputLines = 400;
     private readonly Process _process;
+    private readonly IDisposable? _owned;
     private readonly ConcurrentQueue<string> _output = new();
     private bool _disposed;
 
-    private ExternalProcess(string name, Process process)
+    private ExternalProcess(string name, Process process, IDisposable? owned)
     {
         Name = name;
         _process = process;
+        _owned = owned;
     }
 
     public string Name { get; }
@@ -30,8 +32,9 @@ public sealed class ExternalProcess : IDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Starts the program; <paramref name="owned"/> (a folder only it uses) is disposed after it is killed.</summary>
     public static ExternalProcess Start(string name, string fileName, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IDisposable? owned = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -52,7 +55,7 @@ public sealed class ExternalProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var started = new ExternalProcess(name, process);
+        var started = new ExternalProcess(name, process, owned);
         process.OutputDataReceived += (_, e) => started.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => started.Keep(e.Data);
         if (!process.Start())
@@ -121,6 +124,7 @@ public sealed class ExternalProcess : IDisposable
         Kill();
         _disposed = true;
         _process.Dispose();
+        _owned?.Dispose();
     }
 
     private void Keep(string? line)

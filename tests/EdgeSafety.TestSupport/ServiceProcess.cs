@@ -23,13 +23,20 @@ public static class ServiceProcess
         return directory;
     }
 
+    /// <summary>
+    /// Each process gets its own store folder (Store:Directory), removed with it, as each gateway has its own disk: what
+    /// one test's agent stored must not reach another test. A test that restarts a service on the same store passes
+    /// its own --Store:Directory, which wins (the later of two equal settings does).
+    /// </summary>
     public static ExternalProcess Start(string project, int httpPort, params string[] settings)
     {
         var directory = OutputDirectory(project);
+        var store = new TemporaryDirectory("store");
         return ExternalProcess.Start(project, "dotnet",
-            [Path.Combine(directory, project + ".dll"), "--contentRoot", directory, "--urls", $"http://127.0.0.1:{httpPort}", .. settings],
+            [Path.Combine(directory, project + ".dll"), "--contentRoot", directory, "--urls", $"http://127.0.0.1:{httpPort}",
+                $"--Store:Directory={store.Path}", .. settings],
             new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" },
-            workingDirectory: directory);
+            workingDirectory: directory, owned: store);
     }
 
     /// <summary>Waits until the service's web endpoints answer (its log can run ahead of Kestrel's start).</summary>

@@ -1,4 +1,5 @@
 using EdgeSafety.ServiceDefaults;
+using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.EdgeAgent.Extensions;
@@ -14,7 +15,12 @@ public static class EdgeAgentExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => DeviceProfiles.Load(sp.GetRequiredService<IOptions<AgentOptions>>()));
-        services.AddSingleton<Outbox>();
+        // Gateways keep state under /var/lib; the demo and the tests pass their own folder.
+        services.AddOptions<RecordStoreOptions>().Configure(store => store.Directory = "/var/lib/edgesafety-agent");
+        services.AddValidatedOptions<RecordStoreOptions>("Store");
+        services.AddSingleton(sp => Outbox.Open(sp.GetRequiredService<IOptions<RecordStoreOptions>>().Value,
+            sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<ServiceMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<AgentMetrics>();
         services.AddHostedService<Publisher>();
         services.AddHostedService<BusPoller>();
