@@ -11,7 +11,7 @@ public sealed class RecordStoreOptions : IValidatableObject
 
     /// <summary>Bytes on disk, all segment files together. Past it the oldest segment goes (or appends are refused).</summary>
     [Range(8 * 1024, 1024L * 1024 * 1024 * 1024)]
-    public long MaxBytes { get; set; } = 256L * 1024 * 1024;
+    public long MaxBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Records older than this are dropped, a whole segment at a time (<see cref="StoreFullPolicy.DropOldest"/> only).</summary>
     [Range(1, 24 * 365)]
