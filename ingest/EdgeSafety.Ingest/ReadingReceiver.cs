@@ -1,50 +1,32 @@
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
+using EdgeSafety.ServiceDefaults;
 
 namespace EdgeSafety.Ingest;
 
 /// <summary>
-/// Subscribes to every gateway's readings and validates each message. A refused message is counted by
-/// reason and logged, and processing goes on: one bad publisher never stops a district's ingest. It connects in
-/// the background, so ingest starts (and answers /healthz) while the broker is still down.
+/// Validates every reading from every gateway. A refused message is counted by reason and logged, and processing
+/// goes on: one bad publisher never stops a district's ingest.
 /// </summary>
 public sealed partial class ReadingReceiver(
     MqttClient mqtt,
     ReadingQueue queue,
     IngestMetrics metrics,
     TimeProvider time,
-    ILogger<ReadingReceiver> logger) : BackgroundService
+    ILogger<ReadingReceiver> logger) : TopicSubscriber(mqtt, Topics.AllReadings, MqttQos.AtLeastOnce, logger)
 {
-    private CancellationToken _stopping;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        mqtt.MessageReceived = OnMessage;
-        await mqtt.ConnectAsync(stoppingToken);
-        await mqtt.SubscribeAsync(Topics.AllReadings, MqttQos.AtLeastOnce, stoppingToken);
-        LogSubscribed(Topics.AllReadings);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await mqtt.DisconnectAsync();
-    }
-
-    private void OnMessage(MqttMessage message)
+    protected override void OnMessage(MqttMessage message)
     {
         metrics.Received.Increment();
         if (ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
         {
-            queue.Add(new ReceivedReading(source, reading!), _stopping);
+            queue.Add(new ReceivedReading(source, reading!), Stopping);
             return;
         }
 
         metrics.Rejected.Increment(ReasonLabel(rejection!.Reason));
-        LogRejected(message.Topic, rejection.Reason, rejection.Detail);
+        LogRejected(Logger, message.Topic, rejection.Reason, rejection.Detail);
     }
-
     /// <summary>Prometheus label values are snake_case.</summary>
     public static string ReasonLabel(RejectionReason reason) => reason switch
     {
@@ -59,9 +41,6 @@ public sealed partial class ReadingReceiver(
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Subscribed to {Filter}")]
-    private partial void LogSubscribed(string filter);
-
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason} ({Detail})")]
-    private partial void LogRejected(string topic, RejectionReason reason, string detail);
+    private static partial void LogRejected(ILogger logger, string topic, RejectionReason reason, string detail);
 }

@@ -38,7 +38,7 @@ public sealed class WholeChainTests : IAsyncLifetime
         await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
         await ingest.WaitForOutputAsync("Subscribed to", Bound);
         await agent.WaitForOutputAsync("announced online", Bound);
-        await dashboard.WaitForOutputAsync("Following", Bound);
+        await dashboard.WaitForOutputAsync("Subscribed to", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(dashboard, dashboardPort, Bound);
     }
