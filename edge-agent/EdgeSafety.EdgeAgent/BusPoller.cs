@@ -126,11 +126,10 @@ public sealed partial class BusPoller(
 
         metrics.Polls.Increment();
         var settings = options.Value;
-        var reading = new Reading(device.Settings.Id, device.Profile.Kind, device.Profile.Model, device.Settings.Unit,
-            outbox.NextSequence(device.Settings.Id), time.GetUtcNow(), values);
-        outbox.Add(new OutgoingMessage(
-            Topics.Readings(settings.SiteId, settings.GatewayId, device.Settings.Id),
-            ReadingCodec.Serialize(reading)));
+        var readAt = time.GetUtcNow();
+        outbox.Add(device.Settings.Id, Topics.Readings(settings.SiteId, settings.GatewayId, device.Settings.Id), sequence =>
+            ReadingCodec.Serialize(new Reading(device.Settings.Id, device.Profile.Kind, device.Profile.Model, device.Settings.Unit,
+                sequence, readAt, values)));
         return true;
     }
 

@@ -7,9 +7,6 @@ using EdgeSafety.Storage;
 
 namespace EdgeSafety.EdgeAgent;
 
-/// <summary>A reading ready to publish: its topic and its encoded payload.</summary>
-public sealed record OutgoingMessage(string Topic, byte[] Payload);
-
 /// <summary>A reading in the outbox, with its offset there (what the publisher acknowledges).</summary>
 public sealed record StoredMessage(long Offset, string Topic, byte[] Payload);
 
@@ -93,29 +90,22 @@ public sealed partial class Outbox : IDisposable
     }
 
     /// <summary>
-    /// The sequence number for the device's next reading: one past the last one stored for it, ever. The device's next
-    /// <see cref="Add"/> stores its reading under this number, so the reading must carry it. A number whose reading is
-    /// never added is handed out again.
+    /// Stores the device's next reading, published on <paramref name="topic"/>. <paramref name="encode"/> gets the
+    /// reading's sequence number (one past the last one stored for the device, ever) and returns its payload. The
+    /// reading is on disk within the store's flush interval and published after that.
     /// </summary>
-    public long NextSequence(string device) => _sequences.Give(device);
-
-    /// <summary>Stores a reading; it is on disk within the store's flush interval and published after that.</summary>
-    public void Add(OutgoingMessage message)
+    public void Add(string device, string topic, Func<long, byte[]> encode)
     {
-        if (!Topics.TryParseReadings(message.Topic, out var source))
-        {
-            throw new ArgumentException($"'{message.Topic}' is not a readings topic.", nameof(message));
-        }
-
         // Taken (and the device's counter moved) before the append: a checkpoint saved between the append and this
         // would otherwise cover the record but not its number, and a restart would hand that number out again.
-        var sequence = _sequences.Take(source.Device);
-        var topic = Encoding.UTF8.GetBytes(message.Topic);
-        var record = new byte[SequenceLength + TopicLengthLength + topic.Length + message.Payload.Length];
+        var sequence = _sequences.Take(device);
+        var payload = encode(sequence);
+        var topicBytes = Encoding.UTF8.GetBytes(topic);
+        var record = new byte[SequenceLength + TopicLengthLength + topicBytes.Length + payload.Length];
         BinaryPrimitives.WriteInt64LittleEndian(record, sequence);
-        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(SequenceLength), checked((ushort)topic.Length));
-        topic.CopyTo(record, SequenceLength + TopicLengthLength);
-        message.Payload.CopyTo(record, SequenceLength + TopicLengthLength + topic.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(SequenceLength), checked((ushort)topicBytes.Length));
+        topicBytes.CopyTo(record, SequenceLength + TopicLengthLength);
+        payload.CopyTo(record, SequenceLength + TopicLengthLength + topicBytes.Length);
         if (record.Length > _store.MaxRecordLength)
         {
             Lost($"the reading is {record.Length} bytes, more than one store segment holds");
@@ -192,31 +182,18 @@ public sealed partial class Outbox : IDisposable
         LogStoreRecovered();
     }
 
-    /// <summary>Per device, the next sequence number (saved as JSON with the store's checkpoint) and the one handed out.</summary>
+    /// <summary>Per device, the next sequence number (saved as JSON with the store's checkpoint).</summary>
     private sealed class DeviceSequences
     {
         private readonly Lock _sync = new();
-        private readonly Dictionary<string, long> _given = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
 
-        public long Give(string device)
-        {
-            lock (_sync)
-            {
-                return _given[device] = _next.GetValueOrDefault(device);
-            }
-        }
-
-        /// <summary>The number handed out for the device's reading, now used: the device's next one is one more.</summary>
+        /// <summary>The device's next number, now used: the one after it is one more.</summary>
         public long Take(string device)
         {
             lock (_sync)
             {
-                if (!_given.Remove(device, out var sequence))
-                {
-                    throw new InvalidOperationException($"No sequence number was handed out for {device}: take one with NextSequence for each reading.");
-                }
-
+                var sequence = _next.GetValueOrDefault(device);
                 _next[device] = sequence + 1;
                 return sequence;
             }
