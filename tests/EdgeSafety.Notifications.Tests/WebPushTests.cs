@@ -153,6 +153,33 @@ public sealed class WebPushTests(ITestOutputHelper output) : IAsyncLifetime
         VapidKeys.PublicKeyOf(key.ExportPkcs8PrivateKeyPem()).Should().Be(VapidKeys.PublicKeyOf(pem));
     }
 
+    [Fact]
+    public async Task The_vapid_keys_command_writes_a_private_key_the_sender_reads_and_prints_its_public_key()
+    {
+        using var folder = new TemporaryDirectory("vapid-command");
+        var file = folder.Combine("vapid.pem");
+        using var command = ExternalProcess.Start("vapid-keys", RepositoryPaths.File("edgesafety"), ["vapid-keys", file]);
+
+        (await command.WaitForExitAsync(TimeSpan.FromSeconds(20))).Should().Be(0, command.Output);
+
+        var printed = command.Output.Trim();
+        VapidKeys.PublicKeyOf(await File.ReadAllTextAsync(file)).Should().Be(printed);
+        if (OperatingSystem.IsLinux())
+        {
+            File.GetUnixFileMode(file).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite, "the private key is readable by its owner only");
+        }
+
+        await using var sender = new TestSender(output, new Dictionary<string, string?>
+        {
+            ["Notifications:WebPush:Subject"] = "mailto:ops@edgesafety.example.org",
+            ["Notifications:WebPush:PrivateKeyFile"] = file,
+        });
+        var (subscription, userAgent, _) = NewSubscription(_pushService.Url("push/v1/subscription-3"));
+        using var _ = userAgent;
+        (await sender.SendAsync(subscription)).Status.Should().Be(DeliveryStatus.Delivered);
+        VerifyVapid(_pushService.Requests.Single().Header("Authorization"), _pushService.BaseAddress, printed, "mailto:ops@edgesafety.example.org");
+    }
+
     private static Dictionary<string, string?> WebPushSettings(string privateKey) => new()
     {
         ["Notifications:WebPush:Subject"] = "mailto:ops@edgesafety.example.org",
