@@ -88,7 +88,7 @@ internal sealed class MessageText(TimeZoneInfo timeZone)
     private string LocalTime(DateTimeOffset at) =>
         TimeZoneInfo.ConvertTime(at, timeZone).ToString("yyyy-MM-dd HH:mm:ss (UTCzzz)", CultureInfo.InvariantCulture);
 
-    /// <summary>Cuts text to a byte budget of UTF-8 without splitting a character.</summary>
+    /// <summary>Cuts text to a budget of UTF-8 bytes, with an ellipsis, never inside a character.</summary>
     public static string CutToBytes(string text, int maxBytes)
     {
         if (Encoding.UTF8.GetByteCount(text) <= maxBytes)
@@ -96,20 +96,21 @@ internal sealed class MessageText(TimeZoneInfo timeZone)
             return text;
         }
 
-        var ellipsis = "…";
-        var budget = maxBytes - Encoding.UTF8.GetByteCount(ellipsis);
-        var length = text.Length;
-        while (length > 0 && Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > budget)
+        const string Ellipsis = "…";
+        var budget = maxBytes - Encoding.UTF8.GetByteCount(Ellipsis);
+        var (bytes, length) = (0, 0);
+        foreach (var rune in text.EnumerateRunes())
         {
-            length--;
+            if (bytes + rune.Utf8SequenceLength > budget)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
         }
 
-        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
-        {
-            length--;
-        }
-
-        return text[..length] + ellipsis;
+        return text[..length] + Ellipsis;
     }
 
     /// <summary>Cuts text to a number of characters, with an ellipsis, without splitting a surrogate pair.</summary>

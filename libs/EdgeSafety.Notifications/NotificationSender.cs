@@ -96,6 +96,12 @@ public sealed partial class NotificationSender
         {
             return DeliveryOutcomes.Permanent($"invalid target: {ex.Message}");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A fault of ours, not of the delivery: the caller's queue must go on, and the error must be seen.
+            LogUnexpected(ex, notification.NotificationId, target.Channel);
+            return DeliveryOutcomes.Permanent($"internal error: {ex.GetType().Name}");
+        }
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Notification {NotificationId} delivered by {Channel} in {Milliseconds:0} ms")]
@@ -103,6 +109,9 @@ public sealed partial class NotificationSender
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Notification {NotificationId} not delivered by {Channel} ({Status}): {Detail}")]
     private partial void LogFailed(string notificationId, NotificationChannel channel, DeliveryStatus status, string detail);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Notification {NotificationId} by {Channel} failed inside the sender")]
+    private partial void LogUnexpected(Exception exception, string notificationId, NotificationChannel channel);
 }
 
 /// <summary>One way of delivering; its settings decide whether it is on.</summary>

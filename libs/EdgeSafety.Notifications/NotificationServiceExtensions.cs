@@ -8,6 +8,7 @@ namespace EdgeSafety.Notifications;
 public static class NotificationServiceExtensions
 {
     internal const string HttpClientName = "EdgeSafety.Notifications";
+    private const int MaxReplyBytes = 1 << 20;
 
     /// <summary>
     /// The <see cref="NotificationSender"/> with its settings bound from the section and validated at start.
@@ -18,7 +19,12 @@ public static class NotificationServiceExtensions
     {
         services.AddValidatedOptions<NotificationOptions>(section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient(HttpClientName, http =>
+            {
+                // The attempt's own deadline (TimeoutSeconds) applies; replies are small, a huge one is refused.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.MaxResponseContentBufferSize = MaxReplyBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,

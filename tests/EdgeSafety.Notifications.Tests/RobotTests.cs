@@ -149,6 +149,24 @@ public sealed class RobotTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feishus_older_reply_form_is_understood_and_a_long_message_is_cut_to_WeChat_Works_limit()
+    {
+        _receiver.Respond = _ => new HttpReply(200, """{"Extra":null,"StatusCode":0,"StatusMessage":"success"}""");
+        var feishu = await SendAsync(NotificationChannel.Feishu, "open-apis/bot/v2/hook/hook-id");
+        _receiver.Respond = _ => new HttpReply(200, """{"errcode":0,"errmsg":"ok"}""");
+        var longBody = Notifications.EbikeCharging() with { Body = new LocalizedText(new string('电', 3000), "long") };
+
+        var weChat = await _sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.WeChatWork, Address = _receiver.Url("k").AbsoluteUri }, longBody);
+
+        feishu.Status.Should().Be(DeliveryStatus.Delivered, feishu.Detail);
+        weChat.Status.Should().Be(DeliveryStatus.Delivered, weChat.Detail);
+        using var json = JsonDocument.Parse(_receiver.Requests[1].Body);
+        var content = json.RootElement.GetProperty("markdown").GetProperty("content").GetString()!;
+        Encoding.UTF8.GetByteCount(content).Should().BeInRange(4090, 4096);
+        content.Should().StartWith("### 电动车室内充电").And.EndWith("电…");
+    }
+
+    [Fact]
     public async Task A_robot_without_a_secret_is_sent_unsigned()
     {
         await SendAsync(NotificationChannel.DingTalk, "robot/send?access_token=token-2");

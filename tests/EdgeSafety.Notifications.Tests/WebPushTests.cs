@@ -91,6 +91,23 @@ public sealed class WebPushTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_text_is_shortened_to_fit_one_push_message()
+    {
+        await using var sender = new TestSender(output, WebPushSettings(VapidKeys.Generate().PrivateKey));
+        var (subscription, userAgent, auth) = NewSubscription(_pushService.Url("push/v1/subscription-4"));
+        using var _ = userAgent;
+        var longText = Notifications.EbikeCharging() with { Body = new LocalizedText(new string('噪', 5000), "long") };
+
+        var outcome = await sender.SendAsync(subscription, longText);
+
+        outcome.Status.Should().Be(DeliveryStatus.Delivered, outcome.Detail);
+        var request = _pushService.Requests.Should().ContainSingle().Subject;
+        request.Body.Length.Should().BeLessThanOrEqualTo(4096);
+        using var payload = JsonDocument.Parse(Decrypt(request.Body, userAgent, auth));
+        payload.RootElement.GetProperty("body").GetString().Should().HaveLength(600).And.EndWith("噪…");
+    }
+
+    [Fact]
     public async Task A_failing_push_service_is_transient_and_a_gone_subscription_is_permanent()
     {
         await using var sender = new TestSender(output, WebPushSettings(VapidKeys.Generate().PrivateKey));

@@ -28,7 +28,7 @@ internal sealed class WeChatWorkChannel(Func<HttpClient> http, MessageText texts
             ["msgtype"] = "markdown",
             ["markdown"] = new JsonObject { ["content"] = content },
         };
-        return RobotRequests.PostAsync(http(), HttpTargets.Url(target), body, "errcode", [45009], cancellationToken);
+        return RobotRequests.PostAsync(http(), HttpTargets.Url(target), body, ["errcode"], [45009], cancellationToken);
     }
 }
 
@@ -64,7 +64,7 @@ internal sealed class DingTalkChannel(Func<HttpClient> http, MessageText texts, 
                 ["text"] = texts.Markdown(notification, target.Language),
             },
         };
-        return RobotRequests.PostAsync(http(), url, body, "errcode", [130101, 410100], cancellationToken);
+        return RobotRequests.PostAsync(http(), url, body, ["errcode"], [130101, 410100], cancellationToken);
     }
 
     /// <summary>base64(HmacSHA256(key: secret, message: timestamp + "\n" + secret)), before URL-encoding.</summary>
@@ -127,7 +127,7 @@ internal sealed class FeishuChannel(Func<HttpClient> http, MessageText texts, Ti
                 },
             },
         };
-        return RobotRequests.PostAsync(http(), HttpTargets.Url(target), body, "code", [11232], cancellationToken);
+        return RobotRequests.PostAsync(http(), HttpTargets.Url(target), body, ["code", "StatusCode"], [11232], cancellationToken);
     }
 
     /// <summary>base64(HmacSHA256(key: timestamp + "\n" + secret, message: nothing)).</summary>
@@ -139,7 +139,8 @@ internal sealed class FeishuChannel(Func<HttpClient> http, MessageText texts, Ti
 /// <summary>What the three robots share: a JSON POST whose HTTP 200 reply still carries the real verdict in a code field.</summary>
 internal static class RobotRequests
 {
-    public static async Task<DeliveryOutcome> PostAsync(HttpClient http, Uri url, JsonObject body, string codeField,
+    /// <summary>Posts the message; the first of <paramref name="codeFields"/> present in the reply is the verdict.</summary>
+    public static async Task<DeliveryOutcome> PostAsync(HttpClient http, Uri url, JsonObject body, string[] codeFields,
         int[] rateLimitCodes, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(url, body, cancellationToken).ConfigureAwait(false);
@@ -154,7 +155,8 @@ internal static class RobotRequests
         long? code;
         try
         {
-            code = JsonNode.Parse(fullReply)?[codeField]?.GetValue<long>();
+            var json = JsonNode.Parse(fullReply);
+            code = codeFields.Select(field => json?[field]).FirstOrDefault(node => node is not null)?.GetValue<long>();
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
@@ -164,7 +166,7 @@ internal static class RobotRequests
         return code switch
         {
             0 => DeliveryOutcomes.Delivered(status),
-            null => DeliveryOutcomes.Permanent($"unexpected reply without {codeField}: {reply}", status),
+            null => DeliveryOutcomes.Permanent($"unexpected reply without {codeFields[0]}: {reply}", status),
             var c when rateLimitCodes.Contains((int)c) => DeliveryOutcomes.Transient($"rate limited: {reply}", status),
             _ => DeliveryOutcomes.Permanent($"refused: {reply}", status),
         };

@@ -186,6 +186,11 @@ internal sealed class WebPushChannel : INotificationChannel
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // A push message holds at most 4096 bytes of which 103 are overhead; these keep any text (3 bytes a character
+    // at most in UTF-8) well inside, and a notification on a phone shows less anyway.
+    private const int MaxTitleChars = 100;
+    private const int MaxBodyChars = 600;
+
     private readonly Func<HttpClient> _http;
     private readonly WebPushOptions _options;
     private readonly VapidSigner? _vapid;
@@ -218,8 +223,8 @@ internal sealed class WebPushChannel : INotificationChannel
             notification.Kind,
             notification.Severity,
             notification.State,
-            notification.Title.In(target.Language),
-            notification.Body.In(target.Language),
+            MessageText.CutToChars(notification.Title.In(target.Language), MaxTitleChars),
+            MessageText.CutToChars(notification.Body.In(target.Language), MaxBodyChars),
             notification.Link?.AbsoluteUri), PayloadJson);
         byte[] body;
         using (var senderKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256))
