@@ -39,6 +39,27 @@ public sealed partial class EmailTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Mail_goes_only_over_STARTTLS_with_a_certificate_the_machine_trusts()
+    {
+        // The server requires STARTTLS and shows a self-signed certificate nobody here trusts.
+        using var smtp = await SmtpSink.StartAsync(requireStartTls: true);
+        var plain = Settings(smtp.Port);
+        var startTls = new Dictionary<string, string?>(plain) { ["Notifications:Email:Security"] = "StartTls" };
+        await using var plainSender = new TestSender(output, plain);
+        await using var tlsSender = new TestSender(output, startTls);
+        var landlord = new NotificationTarget { Channel = NotificationChannel.Email, Address = "landlord@example.org" };
+
+        var refusedInPlain = await plainSender.SendAsync(landlord);
+        var untrusted = await tlsSender.SendAsync(landlord);
+
+        refusedInPlain.Status.Should().Be(DeliveryStatus.PermanentFailure, refusedInPlain.Detail);
+        refusedInPlain.StatusCode.Should().BeInRange(500, 599);
+        untrusted.Status.Should().NotBe(DeliveryStatus.Delivered, "the certificate must be verified: {0}", untrusted.Detail);
+        untrusted.Detail.Should().Contain("certificate", "the client switched to TLS and refused the certificate");
+        smtp.Messages.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task No_server_is_transient_and_a_malformed_address_is_permanent()
     {
         await using var sender = new TestSender(output, Settings(LoopbackPort.Next()));

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace EdgeSafety.TestSupport;
 
 /// <summary>
@@ -20,13 +23,28 @@ public sealed class SmtpSink : IDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <summary>
+    /// Starts the server; with <paramref name="requireStartTls"/> it offers STARTTLS with a self-signed certificate
+    /// for 127.0.0.1 and refuses mail until a client has switched to TLS.
+    /// </summary>
+    public static async Task<SmtpSink> StartAsync(bool requireStartTls = false)
     {
         var port = LoopbackPort.Next();
         var directory = new TemporaryDirectory("smtp");
         var maildir = directory.Combine("maildir");
-        var process = ExternalProcess.Start("aiosmtpd", DebianPython,
-            ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir]);
+        List<string> arguments = ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}"];
+        if (requireStartTls)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            await File.WriteAllTextAsync(directory.Combine("cert.pem"), certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(directory.Combine("key.pem"), key.ExportPkcs8PrivateKeyPem());
+            arguments.AddRange(["--tlscert", directory.Combine("cert.pem"), "--tlskey", directory.Combine("key.pem")]);
+        }
+
+        arguments.AddRange(["-c", "aiosmtpd.handlers.Mailbox", maildir]);
+        var process = ExternalProcess.Start("aiosmtpd", DebianPython, arguments);
         var sink = new SmtpSink(port, directory, process);
         try
         {

@@ -58,7 +58,9 @@ internal sealed class EmailChannel(EmailOptions options, MessageText texts) : IN
         catch (SmtpException ex)
         {
             var code = (int)ex.StatusCode;
-            var detail = $"SMTP {(code > 0 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "connection")}: {ex.Message}";
+            // SmtpClient's own message for a failed connection or TLS handshake is only "Failure sending mail.".
+            var reason = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
+            var detail = $"SMTP {(code > 0 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "connection")}: {reason}";
             // GeneralFailure (-1) is a failed connection; 4xx replies are the server's "try again later".
             return code is < 500
                 ? DeliveryOutcomes.Transient(detail, code > 0 ? code : null)
