@@ -25,7 +25,11 @@ public enum NotificationChannel
 }
 
 /// <summary>The keys of a browser's push subscription, base64url as the browser's PushSubscription.toJSON() gives them.</summary>
-public sealed record WebPushKeys(string P256dh, string Auth);
+public sealed record WebPushKeys(string P256dh, string Auth)
+{
+    /// <summary>Without the keys: the auth secret is the subscription's shared secret.</summary>
+    public override string ToString() => "WebPushKeys";
+}
 
 /// <summary>
 /// Where one notification goes. <see cref="Address"/> is the webhook or robot URL (a robot's URL carries its
