@@ -32,8 +32,16 @@ internal sealed class FastRandom
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Close to a standard normal (sum of four uniforms, variance 1): cheap, bounded at ±3.46.</summary>
-    public double NextGaussian() => (NextDouble() + NextDouble() + NextDouble() + NextDouble() - 2) * 1.7320508075688772;
+    /// <summary>
+    /// Close to a standard normal: the sum of four 16-bit uniforms out of one draw, scaled to variance 1. Cheap,
+    /// bounded at ±3.46, plenty for measurement noise.
+    /// </summary>
+    public double NextGaussian()
+    {
+        var bits = NextUInt64();
+        var sum = (bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) + ((bits >> 32) & 0xFFFF) + (bits >> 48);
+        return ((sum / 65536.0) - 2) * 1.7320508075688772;
+    }
 }
 
 /// <summary>Deterministic noise as a function of a key and time, so a model can be evaluated at any instant in any order.</summary>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using EdgeSafety.TestSupport;
+
 namespace EdgeSafety.Appliances.Tests;
 
 public class ScenarioTests
@@ -129,5 +132,17 @@ public class ScenarioTests
         {
             ApplianceCatalog.RangesOf(session.Charger).Single(r => r.Name == "rated_current").InTrainingRange(session.RatedCurrentA).Should().BeFalse();
         }
+    }
+
+    [Fact]
+    public void The_documented_ranges_are_the_ranges_the_library_draws_from()
+    {
+        var document = File.ReadAllLines(RepositoryPaths.File("docs", "appliances.md"));
+
+        var rows = ApplianceCatalog.Kinds.SelectMany(kind => ApplianceCatalog.RangesOf(kind).Select(range => string.Create(CultureInfo.InvariantCulture,
+            $"| {ApplianceCatalog.NameOf(kind)} | {range.Name} | {range.Unit} | {range.TrainingMin:0.###} – {range.TrainingMax:0.###} | " +
+            $"{(range.IsShared ? "same" : $"{range.HeldOutMin:0.###} – {range.TrainingMin:0.###} and {range.TrainingMax:0.###} – {range.HeldOutMax:0.###}")} |")));
+
+        document.Should().Contain(rows);
     }
 }
