@@ -1,4 +1,3 @@
-using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +8,7 @@ namespace EdgeSafety.Ingest;
 /// timeout) is retried with backoff until it lands; one InfluxDB refuses for good is counted and logged.
 /// </summary>
 public sealed partial class InfluxWriter(
-    ReadingQueue queue,
+    PointQueue queue,
     InfluxClient influx,
     IOptions<IngestOptions> options,
     IngestMetrics metrics,
@@ -32,7 +31,7 @@ public sealed partial class InfluxWriter(
         }
     }
 
-    /// <summary>Takes readings until the batch is full or the flush interval has passed since the first one.</summary>
+    /// <summary>Takes points until the batch is full or the flush interval has passed since the first one.</summary>
     private async Task FillBatchAsync(List<InfluxPoint> batch, CancellationToken stoppingToken)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -41,9 +40,9 @@ public sealed partial class InfluxWriter(
         {
             do
             {
-                while (batch.Count < _options.MaxBatchSize && queue.Reader.TryRead(out var received))
+                while (batch.Count < _options.MaxBatchSize && queue.Reader.TryRead(out var point))
                 {
-                    AddPoint(batch, received);
+                    batch.Add(point);
                 }
             }
             while (batch.Count < _options.MaxBatchSize && await queue.Reader.WaitToReadAsync(window.Token));
@@ -51,45 +50,6 @@ public sealed partial class InfluxWriter(
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
             // The flush interval ended: write what we have.
-        }
-    }
-
-    /// <summary>The InfluxDB point of a reading: measurement by device kind, one field per value, seq as an integer.</summary>
-    public static InfluxPoint ToPoint(ReceivedReading received)
-    {
-        var reading = received.Reading;
-        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp)
-            .Tag("site", received.Source.Site)
-            .Tag("gateway", received.Source.Gateway)
-            .Tag("device", reading.Device)
-            .Tag("profile", reading.Profile);
-        if (reading.Unit is not null)
-        {
-            point.Tag("unit", reading.Unit);
-        }
-
-        foreach (var (name, value) in reading.Values)
-        {
-            point.Field(name, value);
-        }
-
-        return point.Field("seq", reading.Sequence);
-    }
-
-    /// <summary>
-    /// Validation already guarantees storable readings; a point InfluxDB could still not represent is
-    /// counted and logged rather than allowed to fail the whole batch.
-    /// </summary>
-    private void AddPoint(List<InfluxPoint> batch, ReceivedReading received)
-    {
-        try
-        {
-            batch.Add(ToPoint(received));
-        }
-        catch (ArgumentException ex)
-        {
-            metrics.PointsDropped.Increment();
-            LogUnstorable(received.Reading.Device, received.Reading.Sequence, ex.Message);
         }
     }
 
@@ -144,9 +104,6 @@ public sealed partial class InfluxWriter(
 
     private TimeSpan NextDelay(TimeSpan delay) =>
         TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxRetryDelayMilliseconds));
-
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Reading {Sequence} of {Device} cannot be stored in InfluxDB: {Error}")]
-    private partial void LogUnstorable(string device, long sequence, string error);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "InfluxDB unreachable ({Error}); trying again in {Delay}")]
     private partial void LogInfluxUnreachable(string error, TimeSpan delay);

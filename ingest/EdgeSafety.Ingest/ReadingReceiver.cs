@@ -1,32 +1,101 @@
 using EdgeSafety.Contracts;
+using EdgeSafety.Influx;
+using EdgeSafety.Ingest.Analysis;
 using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
 
 namespace EdgeSafety.Ingest;
 
 /// <summary>
-/// Validates every reading from every gateway. A refused message is counted by reason and logged, and processing
-/// goes on: one bad publisher never stops a district's ingest.
+/// Validates every reading from every gateway, queues it for InfluxDB and hands it to the analysers. A refused
+/// message is counted by reason and logged, and processing goes on: one bad publisher never stops a district's
+/// ingest.
 /// </summary>
 public sealed partial class ReadingReceiver(
     MqttClient mqtt,
-    ReadingQueue queue,
+    PointQueue queue,
+    IEnumerable<IReadingAnalyzer> analyzers,
     IngestMetrics metrics,
     TimeProvider time,
     ILogger<ReadingReceiver> logger) : TopicSubscriber(mqtt, Topics.AllReadings, MqttQos.AtLeastOnce, logger)
 {
+    private readonly IReadingAnalyzer[] _analyzers = [.. analyzers];
+
     protected override void OnMessage(MqttMessage message)
     {
         metrics.Received.Increment();
-        if (ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
+        if (!ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
         {
-            queue.Add(new ReceivedReading(source, reading!), Stopping);
+            metrics.Rejected.Increment(ReasonLabel(rejection!.Reason));
+            LogRejected(Logger, message.Topic, rejection.Reason, rejection.Detail);
             return;
         }
 
-        metrics.Rejected.Increment(ReasonLabel(rejection!.Reason));
-        LogRejected(Logger, message.Topic, rejection.Reason, rejection.Detail);
+        var received = new ReceivedReading(source, reading!);
+        Store(received);
+        foreach (var analyzer in _analyzers)
+        {
+            Analyze(analyzer, received);
+        }
     }
+
+    /// <summary>The InfluxDB point of a reading: measurement by device kind, one field per value, seq as an integer.</summary>
+    public static InfluxPoint ToPoint(ReceivedReading received)
+    {
+        var reading = received.Reading;
+        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp)
+            .Tag("site", received.Source.Site)
+            .Tag("gateway", received.Source.Gateway)
+            .Tag("device", reading.Device)
+            .Tag("profile", reading.Profile);
+        if (reading.Unit is not null)
+        {
+            point.Tag("unit", reading.Unit);
+        }
+
+        foreach (var (name, value) in reading.Values)
+        {
+            point.Field(name, value);
+        }
+
+        return point.Field("seq", reading.Sequence);
+    }
+
+    /// <summary>
+    /// Validation already guarantees storable readings; a point InfluxDB could still not represent is counted and
+    /// logged rather than allowed to fail a whole batch.
+    /// </summary>
+    private void Store(ReceivedReading received)
+    {
+        InfluxPoint point;
+        try
+        {
+            point = ToPoint(received);
+        }
+        catch (ArgumentException ex)
+        {
+            metrics.PointsDropped.Increment();
+            LogUnstorable(Logger, received.Reading.Device, received.Reading.Sequence, ex.Message);
+            return;
+        }
+
+        queue.Add(point, Stopping);
+    }
+
+    /// <summary>A failing analyser is a bug: it is logged and counted, and neither storage nor the other analysers suffer.</summary>
+    private void Analyze(IReadingAnalyzer analyzer, ReceivedReading received)
+    {
+        try
+        {
+            analyzer.Analyze(received);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            metrics.AnalysisFailures.Increment(analyzer.GetType().Name);
+            LogAnalysisFailed(Logger, ex, analyzer.GetType().Name, received.Reading.Device, received.Reading.Sequence);
+        }
+    }
+
     /// <summary>Prometheus label values are snake_case.</summary>
     public static string ReasonLabel(RejectionReason reason) => reason switch
     {
@@ -43,4 +112,10 @@ public sealed partial class ReadingReceiver(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason} ({Detail})")]
     private static partial void LogRejected(ILogger logger, string topic, RejectionReason reason, string detail);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reading {Sequence} of {Device} cannot be stored in InfluxDB: {Error}")]
+    private static partial void LogUnstorable(ILogger logger, string device, long sequence, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Analyser {Analyzer} failed on reading {Sequence} of {Device}")]
+    private static partial void LogAnalysisFailed(ILogger logger, Exception exception, string analyzer, string device, long sequence);
 }

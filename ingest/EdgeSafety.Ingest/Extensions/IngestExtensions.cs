@@ -1,3 +1,4 @@
+using EdgeSafety.Alerts;
 using EdgeSafety.Influx;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ public static class IngestExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton(sp => new ReadingQueue(sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
+        services.AddSingleton(sp => new PointQueue(sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
+        services.AddSingleton<AlertSignalQueue>();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value);
