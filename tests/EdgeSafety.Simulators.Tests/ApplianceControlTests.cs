@@ -35,6 +35,7 @@ public sealed partial class ApplianceControlTests : IAsyncLifetime
     {
         // Harmonic meter, unit 1: power_w at input register address 12, h3_pct at 258 (mbpoll counts from 1).
         (await ReadFloatAsync(1, 12)).Should().BeLessThan(1, "nothing is plugged in");
+        (await ReadFloatAsync(1, 258)).Should().Be(0, "a meter reads no harmonics without current");
 
         var plugged = await _http.PutAsync(new Uri(_simulator.Control, "devices/meter-301/appliances/ebike-lead-acid-48v?stateOfCharge=0.3"), null);
         plugged.StatusCode.Should().Be(HttpStatusCode.OK);
