@@ -25,6 +25,7 @@ public readonly record struct StageSpan(ChargingStage Stage, double Start, doubl
 /// as long as it stays plugged in. Lithium (CC-CV): constant current to the cells' full voltage, constant voltage
 /// until the current falls to the cut-off, then the output stops and only the charger's standby draw is left.
 /// The state of charge at plug-in places the session on that curve: a nearly full battery starts in absorption, late.
+/// At plug-in the output ramps up over 1 to 6 seconds.
 /// </summary>
 public sealed class BatteryCharger : Appliance
 {
@@ -43,6 +44,7 @@ public sealed class BatteryCharger : Appliance
     private readonly double _floatMinimumCurrent;
     private readonly double _floatSeconds;
     private readonly double _fullInputW;
+    private readonly double _softStartSeconds;
     private readonly StageSpan[] _stages;
 
     internal BatteryCharger(ApplianceKind kind, ChargerSpec spec, ParameterDraw draw, double stateOfCharge)
@@ -65,6 +67,7 @@ public sealed class BatteryCharger : Appliance
         _standbyW = draw.Uniform(0.3, 1.2);
         _floatMinimumCurrent = draw.Uniform(0.04, 0.12);
         _floatSeconds = draw.Uniform(1_200, 3_600);
+        _softStartSeconds = draw.Uniform(1, 6);
         NominalBatteryVoltageV = spec.NominalVoltage;
         _fullInputW = _cells * _fullCellVolts * RatedCurrentA / _efficiency;
 
@@ -128,7 +131,9 @@ public sealed class BatteryCharger : Appliance
     public (double Volts, double Amperes) OutputAt(double secondsOn)
     {
         var fullVolts = _cells * _fullCellVolts;
-        var ripple = 1 + (0.004 * Hash.Smooth(NoiseKey, secondsOn, 7));
+
+        // The controller ramps its output up over a few seconds after plug-in (soft start).
+        var ripple = (1 + (0.004 * Hash.Smooth(NoiseKey, secondsOn, 7))) * Math.Min(1, secondsOn / _softStartSeconds);
         foreach (var stage in _stages)
         {
             if (secondsOn >= stage.End)

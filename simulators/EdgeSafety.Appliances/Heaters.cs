@@ -118,15 +118,9 @@ internal sealed class InverterDrive : Appliance
         }
         else
         {
-            var angles = new double[CurrentSpectrum.MaxOrder + 1];
-            for (var order = 3; order < angles.Length; order += 2)
-            {
-                angles[order] = draw.Uniform(-Math.PI, Math.PI);
-            }
-
             // Induction: a slight lead from the film capacitor; microwave: the transformer's lag.
             var angle = kind == ApplianceKind.Microwave ? -draw.Uniform(0.2, 0.4) : draw.Uniform(0.03, 0.12);
-            _shape = HarmonicShape.OddHarmonics(angle, h3, 1.4, angles);
+            _shape = HarmonicShape.OddHarmonics(angle, h3, 1.4, draw.OddHarmonicAngles());
         }
 
         _rampSeconds = draw.Uniform(120, 480);

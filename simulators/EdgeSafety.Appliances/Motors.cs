@@ -19,13 +19,7 @@ internal sealed class MotorLoad : Appliance
         _powerW = draw.Draw(spec.Power);
         var powerFactor = draw.Draw(spec.PowerFactor);
         var h3 = draw.Draw(spec.H3);
-        var angles = new double[CurrentSpectrum.MaxOrder + 1];
-        for (var order = 3; order < angles.Length; order += 2)
-        {
-            angles[order] = draw.Uniform(-Math.PI, Math.PI);
-        }
-
-        _shape = HarmonicShape.OddHarmonics(-Math.Acos(powerFactor), h3, 2.2, angles);
+        _shape = HarmonicShape.OddHarmonics(-Math.Acos(powerFactor), h3, 2.2, draw.OddHarmonicAngles());
         _inrush = spec.Compressor ? draw.Uniform(3, 6) : draw.Uniform(0.2, 0.8);
         _inrushSeconds = draw.Uniform(0.2, 0.6);
         if (spec.CycleMinutes is { } minutes)
@@ -76,13 +70,7 @@ internal sealed class WashingMachine : Appliance
         _motorW = draw.Draw(spec.Power);
         var powerFactor = draw.Draw(spec.PowerFactor);
         var h3 = draw.Draw(spec.H3);
-        var angles = new double[CurrentSpectrum.MaxOrder + 1];
-        for (var order = 3; order < angles.Length; order += 2)
-        {
-            angles[order] = draw.Uniform(-Math.PI, Math.PI);
-        }
-
-        _motorShape = HarmonicShape.OddHarmonics(-Math.Acos(powerFactor), h3, 2, angles);
+        _motorShape = HarmonicShape.OddHarmonics(-Math.Acos(powerFactor), h3, 2, draw.OddHarmonicAngles());
         ProgrammeSeconds = draw.Uniform(40, 90) * 60;
         _heaterW = draw.Uniform(1_700, 2_000);
         _heatingSeconds = draw.Random.NextDouble() < 0.3 ? draw.Uniform(8, 20) * 60 : 0;

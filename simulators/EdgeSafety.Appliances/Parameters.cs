@@ -61,6 +61,18 @@ internal sealed class ParameterDraw(ParameterSet set, Random random)
         return value;
     }
 
+    /// <summary>An angle for each odd harmonic (indexed by order), anywhere: where a motor's or a drive's distortion sits.</summary>
+    public double[] OddHarmonicAngles()
+    {
+        var angles = new double[CurrentSpectrum.MaxOrder + 1];
+        for (var order = 3; order < angles.Length; order += 2)
+        {
+            angles[order] = Uniform(-Math.PI, Math.PI);
+        }
+
+        return angles;
+    }
+
     /// <summary>A value drawn for this appliance's behaviour (not one of the documented ranges), the same in both sets.</summary>
     public double Uniform(double min, double max) => min + (random.NextDouble() * (max - min));
 }

@@ -22,7 +22,8 @@ public class ChargerTests
         var absorption = charger.Stages[1];
         var floating = charger.Stages[2];
 
-        // Bulk: constant current into a rising battery voltage, so the power climbs.
+        // A soft start of a few seconds, then bulk: constant current into a rising battery voltage, so the power climbs.
+        PowerAt(charger, 0.2).Should().BeLessThan(0.5 * PowerAt(charger, 60));
         PowerAt(charger, bulk.End - 60).Should().BeGreaterThan(PowerAt(charger, 60));
         charger.OutputAt(60).Amperes.Should().BeApproximately(charger.RatedCurrentA, charger.RatedCurrentA * 0.01);
 
