@@ -1,9 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using EdgeSafety.Devices;
+using EdgeSafety.Modbus;
 
 namespace EdgeSafety.EdgeAgent;
 
-/// <summary>The gateway's site configuration (section "Agent"): who it is, its buses and its devices.</summary>
+/// <summary>
+/// The gateway's site configuration (section "Agent"): who it is, its serial buses and Modbus TCP endpoints, and its
+/// devices. From appsettings.json, or from the site configuration file when SiteConfigurationFile is set
+/// (<see cref="SiteConfiguration"/>), which can change while the agent runs.
+/// </summary>
 public sealed class AgentOptions
 {
     [Required, RegularExpression(IdPattern, ErrorMessage = IdError)]
@@ -16,8 +21,13 @@ public sealed class AgentOptions
     [Required]
     public string ProfilesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "profiles");
 
-    [Required, MinLength(1)]
+    /// <summary>RS-485 serial buses (at least one bus or TCP endpoint is required).</summary>
+    [Required]
     public List<BusOptions> Buses { get; set; } = [];
+
+    /// <summary>Modbus TCP endpoints (devices behind an Ethernet gateway, or TCP devices).</summary>
+    [Required]
+    public List<TcpEndpointOptions> TcpEndpoints { get; set; } = [];
 
     [Required, MinLength(1)]
     public List<DeviceOptions> Devices { get; set; } = [];
@@ -32,6 +42,40 @@ public sealed class BusOptions : SerialLineOptions
     /// <summary>How long to wait for a device's answer before counting a timeout.</summary>
     [Range(20, 10_000)]
     public int ResponseTimeoutMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Who switches the RS-485 transceiver between sending and receiving: None for adapters that do it themselves
+    /// (most USB adapters); Up or Down to have the agent drive RTS (high or low while sending), on a serial port whose
+    /// driver supports RS-485 mode.
+    /// </summary>
+    public Rs485RtsMode Rs485RtsMode { get; set; } = Rs485RtsMode.None;
+
+    /// <summary>Silence kept between two transactions; by default the Modbus 3.5 characters (1.75 ms above 19200 baud).</summary>
+    [Range(0.0, 1_000.0)]
+    public double? InterFrameGapMilliseconds { get; set; }
+
+    /// <summary>The silence kept between transactions on this bus.</summary>
+    public TimeSpan InterFrameGap => InterFrameGapMilliseconds is { } gap
+        ? TimeSpan.FromMilliseconds(gap)
+        : RtuWireTime.InterFrameSilence(ToSettings());
+}
+
+/// <summary>One Modbus TCP endpoint: a second kind of bus that devices can name.</summary>
+public sealed class TcpEndpointOptions
+{
+    /// <summary>The name devices refer to (unique among buses and endpoints).</summary>
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    [Required]
+    public string Host { get; set; } = string.Empty;
+
+    [Range(1, 65_535)]
+    public int Port { get; set; } = 502;
+
+    /// <summary>How long to wait for a device's answer, and for the connection to be made, before counting a timeout.</summary>
+    [Range(20, 60_000)]
+    public int ResponseTimeoutMilliseconds { get; set; } = 1_000;
 }
 
 /// <summary>One device on a bus.</summary>
@@ -40,6 +84,7 @@ public sealed class DeviceOptions
     [Required, RegularExpression(AgentOptions.IdPattern, ErrorMessage = AgentOptions.IdError)]
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>The name of a serial bus or a TCP endpoint.</summary>
     [Required]
     public string Bus { get; set; } = string.Empty;
 
