@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using EdgeSafety.Devices;
 using EdgeSafety.Modbus;
 
@@ -32,6 +33,10 @@ public sealed class AgentOptions
     [Required, MinLength(1)]
     public List<DeviceOptions> Devices { get; set; } = [];
 
+    /// <summary>Every bus devices can name: the serial buses, then the TCP endpoints.</summary>
+    public IEnumerable<ModbusBus> AllBuses() =>
+        Buses.Select(bus => bus.ToBus()).Concat(TcpEndpoints.Select(endpoint => endpoint.ToBus()));
+
     internal const string IdPattern = "^[A-Za-z0-9_-]{1,64}$";
     internal const string IdError = "must be 1-64 letters, digits, '-' or '_' (it becomes an MQTT topic segment)";
 }
@@ -54,10 +59,17 @@ public sealed class BusOptions : SerialLineOptions
     [Range(0.0, 1_000.0)]
     public double? InterFrameGapMilliseconds { get; set; }
 
-    /// <summary>The silence kept between transactions on this bus.</summary>
-    public TimeSpan InterFrameGap => InterFrameGapMilliseconds is { } gap
-        ? TimeSpan.FromMilliseconds(gap)
-        : RtuWireTime.InterFrameSilence(ToSettings());
+    /// <summary>How many times a failed transaction is tried again before the poll counts as failed.</summary>
+    [Range(0, 5)]
+    public int Retries { get; set; } = 1;
+
+    public ModbusBus ToBus()
+    {
+        var line = ToSettings();
+        var timeout = TimeSpan.FromMilliseconds(ResponseTimeoutMilliseconds);
+        var gap = InterFrameGapMilliseconds is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : RtuWireTime.InterFrameSilence(line);
+        return new ModbusBus(Name, DevicePath, Retries, line, () => ModbusClient.ConnectRtu(line, timeout, Rs485RtsMode, gap));
+    }
 }
 
 /// <summary>One Modbus TCP endpoint: a second kind of bus that devices can name.</summary>
@@ -76,7 +88,21 @@ public sealed class TcpEndpointOptions
     /// <summary>How long to wait for a device's answer, and for the connection to be made, before counting a timeout.</summary>
     [Range(20, 60_000)]
     public int ResponseTimeoutMilliseconds { get; set; } = 1_000;
+
+    /// <summary>How many times a failed transaction is tried again before the poll counts as failed.</summary>
+    [Range(0, 5)]
+    public int Retries { get; set; } = 1;
+
+    public ModbusBus ToBus() => new(Name, string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}"), Retries, Line: null,
+        () => ModbusClient.ConnectTcp(Host, Port, TimeSpan.FromMilliseconds(ResponseTimeoutMilliseconds)));
 }
+
+/// <summary>
+/// A bus as the poller and the installer commands use it, whatever its kind: its name, where it is (device path or
+/// host:port), the retries of a failed transaction, the serial line (null for TCP: no wire-time limit) and how to open
+/// a master on it.
+/// </summary>
+public sealed record ModbusBus(string Name, string Where, int Retries, SerialLineSettings? Line, Func<ModbusClient> Open);
 
 /// <summary>One device on a bus.</summary>
 public sealed class DeviceOptions

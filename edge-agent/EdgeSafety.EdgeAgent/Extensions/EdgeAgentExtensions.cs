@@ -29,10 +29,13 @@ public static class EdgeAgentExtensions
         // Gateways keep state under /var/lib; the demo and the tests pass their own folder.
         services.AddOptions<RecordStoreOptions>().Configure(store => store.Directory = "/var/lib/edgesafety-agent");
         services.AddValidatedOptions<RecordStoreOptions>("Store");
+        services.AddSingleton<IValidateOptions<RecordStoreOptions>, StoreDirectoryValidation>();
         services.AddSingleton(sp => Outbox.Open(sp.GetRequiredService<IOptions<RecordStoreOptions>>().Value,
             sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<ServiceMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<AgentMetrics>();
+        services.AddSingleton<DeviceEvents>();
+        services.AddSingleton<DeviceStatuses>();
         services.AddHostedService<Publisher>();
         services.AddHostedService<BusPoller>();
         return builder;
