@@ -1,3 +1,4 @@
+using EdgeSafety.EdgeAgent.Commands;
 using EdgeSafety.ServiceDefaults;
 using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class EdgeAgentExtensions
         services.AddSingleton<AgentMetrics>();
         services.AddSingleton<DeviceEvents>();
         services.AddSingleton<DeviceStatuses>();
+        services.AddAgentCommands();
         services.AddHostedService<Publisher>();
         services.AddHostedService<BusPoller>();
         return builder;
