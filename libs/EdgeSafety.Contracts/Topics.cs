@@ -52,18 +52,12 @@ public static class Topics
     /// <summary>Splits a reply topic into its site, gateway and the command it answers; false for any other topic.</summary>
     public static bool TryParseReply(string topic, out CommandTopic parsed) => TryParseCommandTopic(topic, "replies", out parsed);
 
+    /// <summary>The same shape as a device topic, with the command where the device is.</summary>
     private static bool TryParseCommandTopic(string topic, string kind, out CommandTopic parsed)
     {
-        parsed = default;
-        var parts = topic.Split('/');
-        if (parts.Length != 6 || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != kind
-            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5]))
-        {
-            return false;
-        }
-
-        parsed = new CommandTopic(parts[2], parts[3], parts[5]);
-        return true;
+        var matches = TryParseDeviceTopic(topic, kind, out var source);
+        parsed = matches ? new CommandTopic(source.Site, source.Gateway, source.Device) : default;
+        return matches;
     }
 
     /// <summary>Where an installer's check sends its test message and waits for it to come back.</summary>
