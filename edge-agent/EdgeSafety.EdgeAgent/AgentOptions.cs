@@ -53,7 +53,12 @@ public sealed class BusOptions : SerialLineOptions
     /// (most USB adapters); Up or Down to have the agent drive RTS (high or low while sending), on a serial port whose
     /// driver supports RS-485 mode.
     /// </summary>
-    public Rs485RtsMode Rs485RtsMode { get; set; } = Rs485RtsMode.None;
+    /// <remarks>
+    /// A string, not the enum: the configuration binder drops a list item whose enum value it cannot convert, so a typo
+    /// would silently remove the whole bus instead of being named.
+    /// </remarks>
+    [RegularExpression("(?i)^(none|up|down)$", ErrorMessage = "must be None, Up or Down")]
+    public string Rs485RtsMode { get; set; } = nameof(Modbus.Rs485RtsMode.None);
 
     /// <summary>Silence kept between two transactions; by default the Modbus 3.5 characters (1.75 ms above 19200 baud).</summary>
     [Range(0.0, 1_000.0)]
@@ -68,7 +73,7 @@ public sealed class BusOptions : SerialLineOptions
         var line = ToSettings();
         var timeout = TimeSpan.FromMilliseconds(ResponseTimeoutMilliseconds);
         var gap = InterFrameGapMilliseconds is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : RtuWireTime.InterFrameSilence(line);
-        return new ModbusBus(Name, DevicePath, Retries, line, () => ModbusClient.ConnectRtu(line, timeout, Rs485RtsMode, gap));
+        return new ModbusBus(Name, DevicePath, Retries, line, () => ModbusClient.ConnectRtu(line, timeout, Enum.Parse<Rs485RtsMode>(Rs485RtsMode, ignoreCase: true), gap));
     }
 }
 

@@ -129,6 +129,13 @@ public sealed partial class BusScheduler(
         {
             failures++;
             LogBusOpenFailed(bus.Name, bus.Where, ex.Message, Backoff(failures));
+            // Nothing on the bus can be reached: its devices are offline (each reported once) until it opens again.
+            var now = time.GetUtcNow();
+            foreach (var device in devices)
+            {
+                device.Health.NotAnswering(ex.Kind.ToString(), ex.Message, now);
+            }
+
             return null;
         }
     }
@@ -254,7 +261,7 @@ public sealed partial class BusScheduler(
             LogDeviceFailing(device.Settings.Id, bus.Name, device.Settings.UnitId, failure.Message);
         }
 
-        if (outcome == Outcome.NoAnswer)
+        if (outcome is Outcome.NoAnswer or Outcome.PortFailed)
         {
             device.Health.NotAnswering(failure.Kind.ToString(), failure.Message, at);
         }

@@ -77,10 +77,15 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>Every failure, when the exception is settings validation (several options types fail as an AggregateException); else null.</summary>
+    /// <summary>
+    /// Every failure, when the exception is settings validation (several options types fail as an AggregateException)
+    /// or a value the configuration binder could not convert (its message names the setting); else null.
+    /// </summary>
     private static List<string>? ValidationFailures(Exception exception) => exception switch
     {
         OptionsValidationException invalid => [.. invalid.Failures],
+        InvalidOperationException unconvertible when unconvertible.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+            => [unconvertible.Message],
         AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) =>
             [.. all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)],
         _ => null,
