@@ -83,27 +83,9 @@ public static class DeviceEventCodec
 
     /// <summary>Validates an events message as received: its topic, then its payload.</summary>
     public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now,
-        out ReadingSource source, out DeviceEvent? deviceEvent, out Rejection? rejection)
-    {
-        deviceEvent = null;
-        if (!Topics.TryParseEvents(topic, out source))
-        {
-            rejection = new(RejectionReason.UnknownTopic, $"'{JsonPayload.Truncate(topic)}' is not a device events topic");
-            return false;
-        }
-
-        if (JsonPayload.Parse(payload, MaxPayloadBytes, out var document) is { } unreadable)
-        {
-            rejection = unreadable;
-            return false;
-        }
-
-        using (document)
-        {
-            rejection = Validate(document!.RootElement, source, now, out deviceEvent);
-            return rejection is null;
-        }
-    }
+        out ReadingSource source, out DeviceEvent? deviceEvent, out Rejection? rejection) =>
+        JsonPayload.TryParse(topic, payload, now, Topics.TryParseEvents, "device events", MaxPayloadBytes, Validate,
+            out source, out deviceEvent, out rejection);
 
     public static string EventName(DeviceEventKind kind) => kind switch
     {

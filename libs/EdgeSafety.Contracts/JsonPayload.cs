@@ -16,6 +16,39 @@ internal static class JsonPayload
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
 
+    public delegate bool TopicParser(string topic, out ReadingSource source);
+
+    public delegate Rejection? Validator<T>(JsonElement root, ReadingSource source, DateTimeOffset now, out T? message)
+        where T : class;
+
+    /// <summary>
+    /// A device message as received: its topic (what <paramref name="parseTopic"/> accepts, named <paramref name="kind"/>
+    /// in the rejection), then its payload as one JSON object of at most <paramref name="maxBytes"/>, then its fields.
+    /// </summary>
+    public static bool TryParse<T>(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now, TopicParser parseTopic, string kind,
+        int maxBytes, Validator<T> validate, out ReadingSource source, out T? message, out Rejection? rejection)
+        where T : class
+    {
+        message = null;
+        if (!parseTopic(topic, out source))
+        {
+            rejection = new(RejectionReason.UnknownTopic, $"'{Truncate(topic)}' is not a {kind} topic");
+            return false;
+        }
+
+        if (Parse(payload, maxBytes, out var document) is { } unreadable)
+        {
+            rejection = unreadable;
+            return false;
+        }
+
+        using (document)
+        {
+            rejection = validate(document!.RootElement, source, now, out message);
+            return rejection is null;
+        }
+    }
+
     /// <summary>The payload as one JSON document (the caller disposes it), or why not.</summary>
     public static Rejection? Parse(ReadOnlySpan<byte> payload, int maxBytes, out JsonDocument? document)
     {

@@ -67,27 +67,9 @@ public static class ReadingCodec
     /// rejection with a detail fit for a log line.
     /// </summary>
     public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now,
-        out ReadingSource source, out Reading? reading, out Rejection? rejection)
-    {
-        reading = null;
-        if (!Topics.TryParseReadings(topic, out source))
-        {
-            rejection = new(RejectionReason.UnknownTopic, $"'{JsonPayload.Truncate(topic)}' is not a readings topic");
-            return false;
-        }
-
-        if (JsonPayload.Parse(payload, MaxPayloadBytes, out var document) is { } unreadable)
-        {
-            rejection = unreadable;
-            return false;
-        }
-
-        using (document)
-        {
-            rejection = Validate(document!.RootElement, source, now, out reading);
-            return rejection is null;
-        }
-    }
+        out ReadingSource source, out Reading? reading, out Rejection? rejection) =>
+        JsonPayload.TryParse(topic, payload, now, Topics.TryParseReadings, "readings", MaxPayloadBytes, Validate,
+            out source, out reading, out rejection);
 
     private static Rejection? Validate(JsonElement root, ReadingSource source, DateTimeOffset now, out Reading? reading)
     {
