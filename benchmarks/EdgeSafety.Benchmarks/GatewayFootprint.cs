@@ -50,7 +50,7 @@ internal static class GatewayFootprint
         var status = File.ReadAllLines($"/proc/{agent.Id}/status");
         agent.ThrowIfExited();
         return new Result(variant, published / elapsed.TotalSeconds, Kilobytes(status, "VmRSS:") / 1024, Kilobytes(status, "VmHWM:") / 1024,
-            cpu / elapsed.TotalSeconds);
+            (Kilobytes(status, "RssAnon:") + Kilobytes(status, "RssShmem:")) / 1024, Kilobytes(status, "RssFile:") / 1024, cpu / elapsed.TotalSeconds);
     }
 
     /// <summary>Unit ids 1..32 as indexed configuration settings (--Section:i:Key=value), plus UnitId.</summary>
@@ -74,7 +74,13 @@ internal static class GatewayFootprint
     private static double Kilobytes(string[] status, string field) =>
         double.Parse(status.Single(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
-    public sealed record Result(string Variant, double ReadingsPerSecond, double RssMegabytes, double PeakRssMegabytes, double CpuShareOfOneCore)
+    /// <summary>
+    /// PrivateMegabytes is RssAnon + RssShmem, the process's own memory (heaps, stacks, JIT-compiled code); FileMegabytes
+    /// is RssFile, mapped files (the runtime, framework assemblies, native libraries), shared with other .NET processes
+    /// and reclaimable by the kernel.
+    /// </summary>
+    public sealed record Result(string Variant, double ReadingsPerSecond, double RssMegabytes, double PeakRssMegabytes, double PrivateMegabytes,
+        double FileMegabytes, double CpuShareOfOneCore)
     {
         public bool MeetsGoals => PeakRssMegabytes <= MemoryGoalMegabytes && CpuShareOfOneCore <= CpuGoal;
     }
