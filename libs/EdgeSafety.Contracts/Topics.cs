@@ -1,10 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace EdgeSafety.Contracts;
 
 /// <summary>
 /// The MQTT topic tree, version 1 (docs/protocol.md):
-/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}</c> and <c>edgesafety/v1/{site}/{gateway}/status</c>.
+/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}</c>, its partitioned form
+/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}/{partition}</c> and <c>edgesafety/v1/{site}/{gateway}/status</c>.
 /// </summary>
 public static class Topics
 {
@@ -12,6 +14,15 @@ public static class Topics
 
     /// <summary>Every reading of every gateway: what ingest and the dashboard subscribe to.</summary>
     public const string AllReadings = Root + "/+/+/readings/+";
+
+    /// <summary>
+    /// The partitions of the partitioned readings topic: fixed by the protocol, so that every publisher puts a device in
+    /// the same one. Ingest instances divide them among themselves (docs/scale-out.md).
+    /// </summary>
+    public const int PartitionCount = 64;
+
+    /// <summary>Every reading published to the partitioned topic.</summary>
+    public const string AllPartitionedReadings = Root + "/+/+/readings/+/+";
 
     /// <summary>Every gateway's retained online/offline status.</summary>
     public const string AllStatus = Root + "/+/+/status";
@@ -23,18 +34,58 @@ public static class Topics
     public static string Readings(string site, string gateway, string device) =>
         $"{Root}/{Checked(site)}/{Checked(gateway)}/readings/{Checked(device)}";
 
+    /// <summary>The partitioned readings topic of a device: its plain topic with <see cref="Partition"/> appended.</summary>
+    public static string PartitionedReadings(string site, string gateway, string device) =>
+        $"{Readings(site, gateway, device)}/{Partition(site, gateway, device).ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The filter of every reading in one partition.</summary>
+    public static string ReadingsInPartition(int partition) =>
+        (uint)partition < PartitionCount
+            ? $"{Root}/+/+/readings/+/{partition.ToString(CultureInfo.InvariantCulture)}"
+            : throw new ArgumentOutOfRangeException(nameof(partition), partition, $"Partitions are 0 to {PartitionCount - 1}.");
+
+    /// <summary>
+    /// A device's partition: 32-bit FNV-1a of the UTF-8 (here ASCII) text "site/gateway/device", modulo
+    /// <see cref="PartitionCount"/>. Stable across processes, machines and languages, as the protocol requires.
+    /// </summary>
+    public static int Partition(string site, string gateway, string device)
+    {
+        const uint offsetBasis = 2166136261u;
+        var hash = Fnv1a(offsetBasis, Checked(site));
+        hash = Fnv1a(hash, "/");
+        hash = Fnv1a(hash, Checked(gateway));
+        hash = Fnv1a(hash, "/");
+        hash = Fnv1a(hash, Checked(device));
+        return (int)(hash % PartitionCount);
+    }
+
+    /// <summary>FNV-1a over ASCII text (identifiers are ASCII, so each char is its one UTF-8 byte).</summary>
+    private static uint Fnv1a(uint hash, string text)
+    {
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
     public static string Status(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/status";
 
     /// <summary>Where an installer's check sends its test message and waits for it to come back.</summary>
     public static string Check(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/check";
 
-    /// <summary>Splits a readings topic into its site, gateway and device; false for any other topic.</summary>
+    /// <summary>
+    /// Splits a readings topic, plain or partitioned, into its site, gateway and device; false for any other topic,
+    /// including a partitioned one whose partition is not the device's.
+    /// </summary>
     public static bool TryParseReadings(string topic, out ReadingSource source)
     {
         source = default;
         var parts = topic.Split('/');
-        if (parts.Length != 6 || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != "readings"
-            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5]))
+        if (parts.Length is not (6 or 7) || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != "readings"
+            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5])
+            || (parts.Length == 7 && parts[6] != Partition(parts[2], parts[3], parts[5]).ToString(CultureInfo.InvariantCulture)))
         {
             return false;
         }
