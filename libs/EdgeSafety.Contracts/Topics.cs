@@ -24,6 +24,9 @@ public static class Topics
     /// <summary>Every reading published to the partitioned topic.</summary>
     public const string AllPartitionedReadings = Root + "/+/+/readings/+/+";
 
+    /// <summary>Every reading, plain and partitioned: what a subscriber that wants them all (the dashboard) follows.</summary>
+    public static readonly IReadOnlyList<string> EveryReading = [AllReadings, AllPartitionedReadings];
+
     /// <summary>Every gateway's retained online/offline status.</summary>
     public const string AllStatus = Root + "/+/+/status";
 

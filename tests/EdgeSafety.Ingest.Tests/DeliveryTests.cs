@@ -1,3 +1,4 @@
+using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
 using EdgeSafety.LoadGenerator;
 using EdgeSafety.TestSupport;
@@ -93,6 +94,42 @@ public sealed class DeliveryTests : IAsyncLifetime
         (await MetricAsync(port, "ingest_write_failures_total{reason=\"transient\"}")).Should().BePositive();
         ServiceProcess.ErrorLines(ingest).Where(line => !line.Contains("Health check influx-writer with status Unhealthy", StringComparison.Ordinal))
             .Should().BeEmpty("the stuck writer is the only error expected");
+    }
+
+    [Fact]
+    public async Task Two_instances_share_the_partitions_and_one_killed_mid_run_loses_nothing_and_reorders_nothing()
+    {
+        string[] common = [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influxServer.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=1000"];
+        var portA = LoopbackPort.Next();
+        string[] settingsA = [.. common, "--Mqtt:ClientId=ingest-a", "--Ingest:Partitions=0-31", $"--Store:Directory={_spill.Path}"];
+        var ingestA = await StartIngestAsync(portA, settingsA);
+        var portB = LoopbackPort.Next();
+        using var ingestB = await StartIngestAsync(portB, [.. common, "--Mqtt:ClientId=ingest-b", "--Ingest:Partitions=32-63", "--Ingest:Unpartitioned=false"]);
+        var load = StartLoad(new LoadOptions { Site = "shared", Gateways = 4, DevicesPerGateway = 10, ReadingsPerSecond = 800, MaxReadings = 6000, Partitioned = true });
+
+        await Eventually.SucceedsAsync(async () => (await MetricAsync(portA, "ingest_messages_received_total")).Should().BeGreaterThan(1000),
+            Bound, "instance A to take 1,000 readings");
+        ingestA.Kill();
+        ingestA.Dispose();
+        using var restartedA = await StartIngestAsync(portA, settingsA);
+
+        var result = await load;
+        result.Failed.Should().Be(0);
+        await Eventually.SucceedsAsync(() => StoredReadings.ShouldHoldEveryAcknowledgedAsync(_influx, "shared", result), Bound,
+            "every acknowledged reading in InfluxDB");
+        var partitionsOfB = result.Devices.Where(d => Topics.Partition(d.Site, d.Gateway, d.Device) >= 32).ToList();
+        partitionsOfB.Should().NotBeEmpty().And.HaveCountLessThan(result.Devices.Count);
+        (await MetricAsync(portB, "ingest_messages_received_total")).Should().Be(partitionsOfB.Sum(d => d.Acknowledged),
+            "B takes exactly the devices of its partitions (and was never restarted, so nothing twice)");
+        foreach (var port in new[] { portA, portB })
+        {
+            // Each device's readings all reach one instance, in order: none skipped (taken by the other), none repeated.
+            (await MetricAsync(port, "ingest_readings_missing_total")).Should().Be(0);
+            (await MetricAsync(port, "ingest_readings_repeated_total")).Should().Be(0);
+        }
+
+        ServiceProcess.ErrorLines(restartedA).Should().BeEmpty();
+        ServiceProcess.ErrorLines(ingestB).Should().BeEmpty();
     }
 
     private static async Task<ExternalProcess> StartIngestAsync(int port, params string[] settings)

@@ -17,6 +17,7 @@ public static class IngestExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<SequenceCheck>();
         services.AddOptions<RecordStoreOptions>().Configure(store =>
         {
             store.Directory = "/var/lib/edgesafety-ingest";
