@@ -1,5 +1,8 @@
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeSafety.Benchmarks;
 
 // Measured commands (docs/benchmarks.md):
@@ -16,9 +19,13 @@ return args switch
 
 static int Seconds(string[] args) => args is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 10;
 
+// In process: no generated project to build (it would not pass our build rules), and the results land in artifacts/.
 static int RunMicro(string[] args)
 {
-    BenchmarkSwitcher.FromTypes([typeof(HotPaths)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
+    var config = DefaultConfig.Instance
+        .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithArtifactsPath(Path.Combine("artifacts", "benchmarkdotnet"));
+    BenchmarkSwitcher.FromTypes([typeof(HotPaths)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
     return 0;
 }
 
