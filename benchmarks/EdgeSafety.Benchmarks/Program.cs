@@ -1,25 +1,42 @@
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeSafety.Benchmarks;
 
 // Measured commands (docs/benchmarks.md):
-//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks [-- bus-throughput] [--seconds 10]
-//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- footprint [--seconds 60]
-// Each exits with 1 if its goal is missed.
-var command = args is [var first, ..] && !first.StartsWith("--", StringComparison.Ordinal) ? first : "bus-throughput";
-var options = command == args.FirstOrDefault() ? args[1..] : args;
-return command switch
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks [-- bus-throughput] [--seconds 10]   Modbus RTU bus throughput
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- footprint [--seconds 60]          the agent's memory and CPU
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- ingest [--seconds 10]             ingest against broker and InfluxDB
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- micro [BenchmarkDotNet options]   hot paths, with allocations
+// The measured commands exit with 1 when a figure misses its goal.
+return args switch
 {
-    "bus-throughput" => await BusThroughputAsync(Seconds(10)),
-    "footprint" => await FootprintAsync(Seconds(60)),
-    _ => Unknown(),
+    ["micro", .. var rest] => RunMicro(rest),
+    ["ingest", .. var rest] => await IngestBenchmark.RunAsync(Seconds(rest, 10)),
+    ["footprint", .. var rest] => await FootprintAsync(Seconds(rest, 60)),
+    ["bus-throughput", .. var rest] => await BusThroughputAsync(Seconds(rest, 10)),
+    [] or ["--seconds", _] => await BusThroughputAsync(Seconds(args, 10)),
+    _ => Unknown(args[0]),
 };
 
-int Seconds(int byDefault) => options is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : byDefault;
+static int Seconds(string[] args, int byDefault) => args is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : byDefault;
 
-int Unknown()
+static int Unknown(string command)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{command}': bus-throughput or footprint.");
+    Console.Error.WriteLine($"Unknown benchmark '{command}': bus-throughput, footprint, ingest or micro.");
     return 2;
+}
+
+// In process: no generated project to build (it would not pass our build rules), and the results land in artifacts/.
+static int RunMicro(string[] args)
+{
+    var config = DefaultConfig.Instance
+        .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithArtifactsPath(Path.Combine("artifacts", "benchmarkdotnet"));
+    BenchmarkSwitcher.FromTypes([typeof(HotPaths)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+    return 0;
 }
 
 static async Task<int> BusThroughputAsync(int seconds)

@@ -13,7 +13,7 @@ public sealed partial class ReadingsSubscriber(
     LiveReadings live,
     ServiceMetrics metrics,
     TimeProvider time,
-    ILogger<ReadingsSubscriber> logger) : TopicSubscriber(mqtt, Topics.AllReadings, MqttQos.AtMostOnce, logger)
+    ILogger<ReadingsSubscriber> logger) : TopicSubscriber(mqtt, Topics.EveryReading, MqttQos.AtMostOnce, logger)
 {
     private readonly MetricCounter _rejected = metrics.Counter("dashboard_messages_rejected_total", "Messages the dashboard could not show, by reason.");
 

@@ -98,7 +98,7 @@ start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators
   --Simulator:Lines:0:DevicePath="$BUS_DEVICES"
 start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
-  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/"
+  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill"
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
   --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"

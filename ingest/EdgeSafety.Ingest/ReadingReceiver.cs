@@ -3,11 +3,13 @@ using EdgeSafety.Influx;
 using EdgeSafety.Ingest.Analysis;
 using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Ingest;
 
 /// <summary>
-/// Validates every reading from every gateway, queues it for InfluxDB and hands it to the analysers. A refused
+/// Validates every reading of the partitions this instance takes (docs/scale-out.md), spills it for InfluxDB and
+/// hands it to the analysers. A refused
 /// message is counted by reason and logged, and processing goes on: one bad publisher never stops a district's
 /// ingest.
 /// </summary>
@@ -15,9 +17,11 @@ public sealed partial class ReadingReceiver(
     MqttClient mqtt,
     PointQueue queue,
     IEnumerable<IReadingAnalyzer> analyzers,
+    SequenceCheck sequences,
     IngestMetrics metrics,
+    IOptions<IngestOptions> options,
     TimeProvider time,
-    ILogger<ReadingReceiver> logger) : TopicSubscriber(mqtt, Topics.AllReadings, MqttQos.AtLeastOnce, logger)
+    ILogger<ReadingReceiver> logger) : TopicSubscriber(mqtt, options.Value.ParseAssignment().TopicFilters, MqttQos.AtLeastOnce, logger)
 {
     private readonly IReadingAnalyzer[] _analyzers = [.. analyzers];
 
@@ -32,6 +36,7 @@ public sealed partial class ReadingReceiver(
         }
 
         var received = new ReceivedReading(source, reading!);
+        sequences.Observe(source, reading!.Sequence);
         Store(received);
         foreach (var analyzer in _analyzers)
         {

@@ -1,11 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace EdgeSafety.Contracts;
 
 /// <summary>
 /// The MQTT topic tree, version 1 (docs/protocol.md):
-/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}</c>, <c>edgesafety/v1/{site}/{gateway}/events/{device}</c> and
-/// <c>edgesafety/v1/{site}/{gateway}/status</c>.
+/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}</c>, its partitioned form
+/// <c>edgesafety/v1/{site}/{gateway}/readings/{device}/{partition}</c>, <c>edgesafety/v1/{site}/{gateway}/events/{device}</c>
+/// and <c>edgesafety/v1/{site}/{gateway}/status</c>.
 /// </summary>
 public static class Topics
 {
@@ -16,6 +18,18 @@ public static class Topics
 
     /// <summary>Every device event (offline, online, tampered, restored) of every gateway.</summary>
     public const string AllEvents = Root + "/+/+/events/+";
+
+    /// <summary>
+    /// The partitions of the partitioned readings topic: fixed by the protocol, so that every publisher puts a device in
+    /// the same one. Ingest instances divide them among themselves (docs/scale-out.md).
+    /// </summary>
+    public const int PartitionCount = 64;
+
+    /// <summary>Every reading published to the partitioned topic.</summary>
+    public const string AllPartitionedReadings = Root + "/+/+/readings/+/+";
+
+    /// <summary>Every reading, plain and partitioned: what a subscriber that wants them all (the dashboard) follows.</summary>
+    public static readonly IReadOnlyList<string> EveryReading = [AllReadings, AllPartitionedReadings];
 
     /// <summary>Every gateway's retained online/offline status.</summary>
     public const string AllStatus = Root + "/+/+/status";
@@ -29,6 +43,42 @@ public static class Topics
 
     public static string Events(string site, string gateway, string device) =>
         $"{Root}/{Checked(site)}/{Checked(gateway)}/events/{Checked(device)}";
+
+    /// <summary>The partitioned readings topic of a device: its plain topic with <see cref="Partition"/> appended.</summary>
+    public static string PartitionedReadings(string site, string gateway, string device) =>
+        $"{Readings(site, gateway, device)}/{Partition(site, gateway, device).ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The filter of every reading in one partition.</summary>
+    public static string ReadingsInPartition(int partition) =>
+        (uint)partition < PartitionCount
+            ? $"{Root}/+/+/readings/+/{partition.ToString(CultureInfo.InvariantCulture)}"
+            : throw new ArgumentOutOfRangeException(nameof(partition), partition, $"Partitions are 0 to {PartitionCount - 1}.");
+
+    /// <summary>
+    /// A device's partition: 32-bit FNV-1a of the UTF-8 (here ASCII) text "site/gateway/device", modulo
+    /// <see cref="PartitionCount"/>. Stable across processes, machines and languages, as the protocol requires.
+    /// </summary>
+    public static int Partition(string site, string gateway, string device)
+    {
+        const uint offsetBasis = 2166136261u;
+        var hash = Fnv1a(offsetBasis, Checked(site));
+        hash = Fnv1a(hash, "/");
+        hash = Fnv1a(hash, Checked(gateway));
+        hash = Fnv1a(hash, "/");
+        hash = Fnv1a(hash, Checked(device));
+        return (int)(hash % PartitionCount);
+    }
+
+    /// <summary>FNV-1a over ASCII text (identifiers are ASCII, so each char is its one UTF-8 byte).</summary>
+    private static uint Fnv1a(uint hash, string text)
+    {
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
 
     public static string Status(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/status";
 
@@ -63,18 +113,24 @@ public static class Topics
     /// <summary>Where an installer's check sends its test message and waits for it to come back.</summary>
     public static string Check(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/check";
 
-    /// <summary>Splits a readings topic into its site, gateway and device; false for any other topic.</summary>
+    /// <summary>
+    /// Splits a readings topic, plain or partitioned, into its site, gateway and device; false for any other topic,
+    /// including a partitioned one whose partition is not the device's.
+    /// </summary>
     public static bool TryParseReadings(string topic, out ReadingSource source) => TryParseDeviceTopic(topic, "readings", out source);
 
     /// <summary>Splits a device events topic into its site, gateway and device; false for any other topic.</summary>
     public static bool TryParseEvents(string topic, out ReadingSource source) => TryParseDeviceTopic(topic, "events", out source);
 
+    /// <summary>Only readings may carry a partition segment (docs/scale-out.md).</summary>
     private static bool TryParseDeviceTopic(string topic, string kind, out ReadingSource source)
     {
         source = default;
         var parts = topic.Split('/');
-        if (parts.Length != 6 || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != kind
-            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5]))
+        var partitioned = kind == "readings" && parts.Length == 7;
+        if ((parts.Length != 6 && !partitioned) || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != kind
+            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5])
+            || (partitioned && parts[6] != Partition(parts[2], parts[3], parts[5]).ToString(CultureInfo.InvariantCulture)))
         {
             return false;
         }

@@ -55,12 +55,12 @@ public sealed class InfluxClient
     /// to retry the batch later and <see cref="InfluxWriteException.IsPartialWrite"/> whether part of it was stored.
     /// Writing a point again with the same measurement, tags and timestamp replaces its fields (idempotent retries).
     /// </summary>
-    public async Task WriteAsync(IReadOnlyCollection<InfluxPoint> points, CancellationToken ct = default)
+    public Task WriteAsync(IReadOnlyCollection<InfluxPoint> points, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var body = new StringBuilder(points.Count * 128);
@@ -69,6 +69,16 @@ public sealed class InfluxClient
             LineProtocol.Append(body, point);
         }
 
+        return WriteLinesAsync(Encoding.UTF8.GetBytes(body.ToString()), points.Count, ct);
+    }
+
+    /// <summary>
+    /// Writes lines already in line protocol (UTF-8, each ended by '\n', millisecond timestamps), as
+    /// <see cref="WriteAsync"/> does: for a caller that keeps points encoded, such as a spill on disk.
+    /// <paramref name="pointCount"/> only goes into error messages.
+    /// </summary>
+    public async Task WriteLinesAsync(ReadOnlyMemory<byte> lines, int pointCount, CancellationToken ct = default)
+    {
         var address = $"write?db={Uri.EscapeDataString(_database)}&precision=ms";
         if (_retentionPolicy.Length > 0)
         {
@@ -76,9 +86,9 @@ public sealed class InfluxClient
         }
 
         using var request = NewRequest(HttpMethod.Post, address);
-        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToString()));
+        request.Content = new ReadOnlyMemoryContent(lines);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        var what = $"the write of {points.Count} point(s) to database \"{_database}\" at {_root}";
+        var what = $"the write of {pointCount} point(s) to database \"{_database}\" at {_root}";
         HttpResponseMessage response;
         try
         {

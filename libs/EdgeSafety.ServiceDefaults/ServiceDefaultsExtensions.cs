@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,7 @@ public static class ServiceDefaultsExtensions
             options.UseUtcTimestamp = true;
         });
         builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -91,13 +94,28 @@ public static class ServiceDefaultsExtensions
         _ => null,
     };
 
-    /// <summary>/healthz (the process answers) and /metrics (Prometheus text).</summary>
+    /// <summary>
+    /// /healthz: "ok" (200) while every registered health check passes, else 503 with one line per failing check (a
+    /// service registers checks for what the process answering does not prove, such as a stuck writer); /metrics
+    /// (Prometheus text).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapGet("/metrics", (ServiceMetrics metrics) =>
             Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var text = report.Status == HealthStatus.Healthy
+            ? "ok"
+            : string.Join('\n', report.Entries
+                .Where(entry => entry.Value.Status != HealthStatus.Healthy)
+                .Select(entry => $"{entry.Key}: {entry.Value.Status}: {entry.Value.Description}"));
+        return context.Response.WriteAsync(text);
     }
 
     /// <summary>

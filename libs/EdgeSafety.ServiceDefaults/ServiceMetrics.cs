@@ -19,6 +19,13 @@ public sealed class ServiceMetrics
     public MetricCounter Counter(string name, string help, string labelName = "reason") =>
         (MetricCounter)_metrics.GetOrAdd(name, _ => new MetricCounter(name, help, labelName));
 
+    /// <summary>
+    /// A distribution (durations, sizes) as cumulative buckets with their upper bounds, ascending; Prometheus computes
+    /// quantiles from them (histogram_quantile).
+    /// </summary>
+    public MetricHistogram Histogram(string name, string help, params double[] upperBounds) =>
+        (MetricHistogram)_metrics.GetOrAdd(name, _ => new MetricHistogram(name, help, upperBounds));
+
     /// <summary>A value read when scraped (queue length, connection state).</summary>
     public void Gauge(string name, string help, Func<double> read) =>
         _metrics[name] = new MetricGauge(name, help, read);
@@ -104,6 +111,72 @@ public sealed class MetricCounter(string name, string help, string labelName = "
         foreach (var (label, count) in _byLabel.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             AppendLabelled(text, labelName, label, count);
+        }
+    }
+}
+
+/// <summary>Observations counted into buckets by upper bound, with their count and sum (Prometheus histogram).</summary>
+public sealed class MetricHistogram : ServiceMetrics.Metric
+{
+    private readonly double[] _upperBounds;
+    private readonly long[] _counts;
+    private readonly Lock _sync = new();
+    private long _count;
+    private double _sum;
+
+    public MetricHistogram(string name, string help, double[] upperBounds)
+        : base(name, help, "histogram")
+    {
+        ArgumentNullException.ThrowIfNull(upperBounds);
+        if (upperBounds.Length == 0 || upperBounds.Zip(upperBounds.Skip(1)).Any(pair => pair.First >= pair.Second))
+        {
+            throw new ArgumentException("Histogram bounds must be given, ascending and distinct.", nameof(upperBounds));
+        }
+
+        _upperBounds = upperBounds;
+        _counts = new long[upperBounds.Length];
+    }
+
+    public long Count
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _count;
+            }
+        }
+    }
+
+    public void Observe(double value)
+    {
+        var bucket = Array.FindIndex(_upperBounds, bound => value <= bound);
+        lock (_sync)
+        {
+            if (bucket >= 0)
+            {
+                _counts[bucket]++;
+            }
+
+            _count++;
+            _sum += value;
+        }
+    }
+
+    private protected override void AppendSamples(StringBuilder text)
+    {
+        long cumulative = 0;
+        lock (_sync)
+        {
+            for (var i = 0; i < _upperBounds.Length; i++)
+            {
+                cumulative += _counts[i];
+                text.Append(Name).Append("_bucket{le=\"").Append(Format(_upperBounds[i])).Append("\"} ").Append(Format(cumulative)).Append('\n');
+            }
+
+            text.Append(Name).Append("_bucket{le=\"+Inf\"} ").Append(Format(_count)).Append('\n');
+            text.Append(Name).Append("_sum ").Append(Format(_sum)).Append('\n');
+            text.Append(Name).Append("_count ").Append(Format(_count)).Append('\n');
         }
     }
 }

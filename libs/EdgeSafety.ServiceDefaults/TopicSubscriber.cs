@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeSafety.ServiceDefaults;
 
 /// <summary>
-/// A service that follows one topic filter on the broker. It connects in the background, so the service starts (and
+/// A service that follows topic filters on the broker. It connects in the background, so the service starts (and
 /// answers /healthz) while the broker is still down, and disconnects cleanly when the service stops. Each message is
 /// handed to <see cref="OnMessage"/> on the MQTT network thread, before the broker gets its acknowledgement.
 /// </summary>
-public abstract partial class TopicSubscriber(MqttClient mqtt, string topicFilter, MqttQos qos, ILogger logger) : BackgroundService
+public abstract partial class TopicSubscriber(MqttClient mqtt, IReadOnlyList<string> topicFilters, MqttQos qos, ILogger logger) : BackgroundService
 {
     protected ILogger Logger { get; } = logger;
 
@@ -23,8 +23,11 @@ public abstract partial class TopicSubscriber(MqttClient mqtt, string topicFilte
         Stopping = stoppingToken;
         mqtt.MessageReceived = OnMessage;
         await mqtt.ConnectAsync(stoppingToken);
-        await mqtt.SubscribeAsync(topicFilter, qos, stoppingToken);
-        LogSubscribed(Logger, topicFilter);
+        foreach (var topicFilter in topicFilters)
+        {
+            await mqtt.SubscribeAsync(topicFilter, qos, stoppingToken);
+            LogSubscribed(Logger, topicFilter);
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

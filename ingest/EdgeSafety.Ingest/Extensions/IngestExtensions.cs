@@ -1,6 +1,7 @@
 using EdgeSafety.Alerts;
 using EdgeSafety.Influx;
 using EdgeSafety.ServiceDefaults;
+using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Ingest.Extensions;
@@ -16,7 +17,18 @@ public static class IngestExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton(sp => new PointQueue(sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
+        services.AddSingleton<SequenceCheck>();
+        services.AddOptions<RecordStoreOptions>().Configure(store =>
+        {
+            store.Directory = "/var/lib/edgesafety-ingest";
+            store.MaxBytes = 8L * 1024 * 1024 * 1024;
+            store.FlushIntervalMilliseconds = 50;
+        });
+        services.AddValidatedOptions<RecordStoreOptions>("Store");
+        services.AddSingleton(sp => PointQueue.Open(sp.GetRequiredService<IOptions<RecordStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<WriterHealth>();
+        services.AddHealthChecks().AddCheck<WriterHealth>("influx-writer");
         services.AddSingleton<AlertSignalQueue>();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);

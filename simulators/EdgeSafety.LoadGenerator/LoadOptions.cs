@@ -1,0 +1,43 @@
+namespace EdgeSafety.LoadGenerator;
+
+/// <summary>What a load run publishes, and where.</summary>
+public sealed record LoadOptions
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; } = 1883;
+
+    public string Site { get; init; } = "load";
+
+    /// <summary>Virtual gateways (gw-0001, ...), each with <see cref="DevicesPerGateway"/> devices.</summary>
+    public int Gateways { get; init; } = 10;
+
+    public int DevicesPerGateway { get; init; } = 10;
+
+    /// <summary>One device in this many is a noise sensor; the rest are harmonic meters (households).</summary>
+    public int NoiseSensorEvery { get; init; } = 10;
+
+    /// <summary>Readings per second over all devices (the devices take turns); 0 publishes as fast as the broker acknowledges.</summary>
+    public double ReadingsPerSecond { get; init; } = 1000;
+
+    /// <summary>How long to publish.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Stop after this many readings (0: no limit but <see cref="Duration"/>).</summary>
+    public long MaxReadings { get; init; }
+
+    /// <summary>MQTT connections the virtual gateways share (a connection per gateway is needless at loopback rates).</summary>
+    public int Connections { get; init; } = 2;
+
+    /// <summary>QoS 1 publishes unacknowledged per connection.</summary>
+    public int MaxInflightPerConnection { get; init; } = 1000;
+
+    /// <summary>Publish to the partitioned topic (docs/protocol.md) instead of the plain one.</summary>
+    public bool Partitioned { get; init; }
+
+    /// <summary>Seeds the values, so a run can be repeated.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Prefix of the MQTT client ids (one per connection), so that runs side by side do not take over each other's sessions.</summary>
+    public string ClientIdPrefix { get; init; } = "edgesafety-load";
+}
