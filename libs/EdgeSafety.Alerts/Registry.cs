@@ -63,7 +63,8 @@ public sealed record RegistryDocument
 
     public IReadOnlyList<GatewayAssignment> Gateways { get; init; } = [];
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>How registry files are written: camelCase names, enums by name.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = true,

@@ -306,7 +306,7 @@ public sealed class AlertStore(AlertDatabase database)
 
         if (query.Units is not null)
         {
-            var (list, units) = Sql.InList("@unit", query.Units);
+            var (list, units) = Sql.InList("unit", query.Units);
             conditions.Add($"unit_id IN ({list})");
             parameters.AddRange(units);
         }
