@@ -35,8 +35,9 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
         var registry = await _registry.Task;
         var (unit, building) = registry.Locate(signal);
         var now = time.GetUtcNow();
-        var outcome = await store.RecordSignalAsync(signal, unit, building, now, options.Timings,
-            Plan(registry.LandlordsOf(unit), signal.Kind, now), cancellationToken);
+        // A unit's alert goes to its landlord; one with no landlord (a shared sensor, a gateway) to the area's wardens.
+        var people = registry.LandlordsOf(unit).ToList() is { Count: > 0 } landlords ? landlords : registry.WardensFor(building);
+        var outcome = await store.RecordSignalAsync(signal, unit, building, now, options.Timings, Plan(people, signal.Kind, now), cancellationToken);
         if (outcome.Effect is SignalEffect.Raised or SignalEffect.Recurred)
         {
             LogRaised(logger, outcome.Alert!.Id, signal.Kind, outcome.Alert.Subject, outcome.Effect);

@@ -57,6 +57,24 @@ public sealed class AlertOptions : IValidatableObject
 
     public AlertTimings Timings => new(AcknowledgeWithin, FlapWindow, RepeatOffencePeriod);
 
+    private static string? RegistryError(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return $"the file '{path}' does not exist or cannot be read.";
+        }
+
+        try
+        {
+            RegistryDocument.Load(path);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
@@ -69,9 +87,9 @@ public sealed class AlertOptions : IValidatableObject
             yield return new ValidationResult("RetryDelayMax must not be less than RetryDelayMin.", [nameof(RetryDelayMin), nameof(RetryDelayMax)]);
         }
 
-        if (!string.IsNullOrEmpty(RegistryPath) && !File.Exists(RegistryPath))
+        if (!string.IsNullOrEmpty(RegistryPath) && RegistryError(RegistryPath) is { } error)
         {
-            yield return new ValidationResult($"the file '{RegistryPath}' does not exist or cannot be read.", [nameof(RegistryPath)]);
+            yield return new ValidationResult(error, [nameof(RegistryPath)]);
         }
     }
 }

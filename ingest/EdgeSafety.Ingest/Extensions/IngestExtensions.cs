@@ -1,5 +1,6 @@
 using EdgeSafety.Alerts;
 using EdgeSafety.Influx;
+using EdgeSafety.Ingest.Alerts;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class IngestExtensions
 
         services.AddHostedService<InfluxWriter>();
         services.AddHostedService<ReadingReceiver>();
+        services.AddAlerts(builder.Environment);
         return builder;
     }
 }
