@@ -1,6 +1,13 @@
 using System.Globalization;
 using EdgeSafety.Benchmarks;
 
+// Alert latency, from a confirming message to the webhook (docs/benchmarks.md):
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- alerts [--seconds 60] [--per-minute 1000] [--postgres]
+if (args is ["alerts", ..])
+{
+    return await AlertLatency.RunAsync(args[1..]);
+}
+
 // Modbus RTU bus throughput against the wire-time limit (docs/benchmarks.md):
 //   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks [-- --seconds 10]
 // Exits with 1 if a bus reaches less than the goal's share of its limit.

@@ -23,7 +23,7 @@ public sealed partial class GatewayStatusReceiver(MqttClient mqtt, AlertSignalQu
         }
 
         signals.Add(new AlertSignal(AlertKind.GatewayOffline, !online, site, gateway, "", null, time.GetUtcNow(),
-            new Dictionary<string, string> { ["status"] = online ? "online" : "offline" }), Stopping);
+            new Dictionary<string, string> { ["gateway"] = gateway, ["status"] = online ? "online" : "offline" }), Stopping);
     }
 
     [LoggerMessage(EventId = 6030, Level = LogLevel.Warning, Message = "Ignored a gateway status on {Topic} that is not a valid status message")]
