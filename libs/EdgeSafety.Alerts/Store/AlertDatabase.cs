@@ -25,6 +25,9 @@ public abstract class AlertDatabase : IAsyncDisposable
     /// <summary>A write transaction; SQLite takes the write lock at once so two writers never deadlock on upgrade.</summary>
     internal abstract DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>Waits for this process's turn to write, before a connection is opened for it; released on dispose.</summary>
+    internal abstract Task<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken);
+
     /// <summary>Serialises schema changes and registry seeding between instances starting together.</summary>
     internal abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
@@ -35,6 +38,7 @@ internal sealed class SqliteAlertDatabase : AlertDatabase
 {
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private int _walSet;
 
     public SqliteAlertDatabase(string path, int busyTimeoutMilliseconds)
@@ -66,6 +70,17 @@ internal sealed class SqliteAlertDatabase : AlertDatabase
 
     internal override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    /// <summary>
+    /// SQLite has one writer at a time; a writer that finds the file locked sleeps in growing steps (up to 100 ms)
+    /// before trying again. Writers of this process queue here instead, in order, and the busy timeout is left to
+    /// other processes on the same file.
+    /// </summary>
+    internal override async Task<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        return new Turn(_writer);
+    }
+
     internal override Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
@@ -73,6 +88,11 @@ internal sealed class SqliteAlertDatabase : AlertDatabase
     {
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        public void Dispose() => writer.Release();
     }
 }
 
@@ -88,6 +108,9 @@ internal sealed class PostgresAlertDatabase(string connectionString) : AlertData
         await _source.OpenConnectionAsync(cancellationToken);
 
     internal override DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction();
+
+    /// <summary>PostgreSQL locks rows, not the database: writers go ahead together.</summary>
+    internal override Task<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
 
     internal override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

@@ -367,6 +367,7 @@ public sealed class AlertStore(AlertDatabase database)
 
     private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var turn = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = database.BeginWrite(connection);
         var result = await work(connection, transaction);
