@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 
 namespace EdgeSafety.Notifications;
 
@@ -7,13 +8,14 @@ namespace EdgeSafety.Notifications;
 /// with "channel not configured". Secrets come from the environment (Notifications__Webhook__Secret, ...) or
 /// from a root-only file named by the matching *File setting; they are never logged.
 /// </summary>
-public sealed class NotificationOptions : IValidatableObject
+public sealed class NotificationOptions
 {
     /// <summary>Longest one delivery attempt may take, connection included.</summary>
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 10;
 
     /// <summary>IANA time zone in which texts give times (the webhook JSON and push payload carry UTC).</summary>
+    [TimeZoneId]
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
     public WebhookOptions Webhook { get; set; } = new();
@@ -23,14 +25,6 @@ public sealed class NotificationOptions : IValidatableObject
     public SmsOptions Sms { get; set; } = new();
 
     public WebPushOptions WebPush { get; set; } = new();
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
-        {
-            yield return new ValidationResult($"'{TimeZone}' is not a time zone known to this machine.", [nameof(TimeZone)]);
-        }
-    }
 
     /// <summary>A secret setting's value: given directly, or read from the file named by its *File setting.</summary>
     internal static string? ReadSecret(string? value, string? file) =>
@@ -43,6 +37,17 @@ public sealed class NotificationOptions : IValidatableObject
             yield return new ValidationResult($"the file '{file}' does not exist or cannot be read.", [setting]);
         }
     }
+}
+
+/// <summary>An attribute, not IValidatableObject, so it is checked together with the other attributes of its class.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class TimeZoneIdAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is string id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _)
+            ? ValidationResult.Success
+            : new ValidationResult($"'{value}' is not a time zone known to this machine (an IANA name such as Asia/Shanghai).",
+                [validationContext.MemberName!]);
 }
 
 public sealed class WebhookOptions : IValidatableObject
@@ -194,6 +199,24 @@ public sealed class WebPushOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(PrivateKey) == string.IsNullOrWhiteSpace(PrivateKeyFile))
         {
             yield return new ValidationResult("Exactly one of PrivateKey and PrivateKeyFile is required when Subject is set.", [nameof(PrivateKey)]);
+            yield break;
+        }
+
+        var setting = string.IsNullOrWhiteSpace(PrivateKey) ? nameof(PrivateKeyFile) : nameof(PrivateKey);
+        string? problem = null;
+        try
+        {
+            VapidKeys.PublicKeyOf(NotificationOptions.ReadSecret(PrivateKey, PrivateKeyFile)!);
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or IOException)
+        {
+            problem = ex.Message;
+        }
+
+        if (problem is not null)
+        {
+            // The message of a key that does not parse never contains the key.
+            yield return new ValidationResult($"not a P-256 private key (base64url or PEM): {problem}", [setting]);
         }
     }
 }

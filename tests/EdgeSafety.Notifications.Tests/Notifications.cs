@@ -6,23 +6,37 @@ using Xunit.Abstractions;
 
 namespace EdgeSafety.Notifications.Tests;
 
-/// <summary>A sender built the way a service builds it (AddNotifications over configuration), and a sample alert.</summary>
-internal static class Notifications
+/// <summary>A sender built the way a service builds it: AddNotifications over configuration, validated settings.</summary>
+internal sealed class TestSender : IAsyncDisposable
 {
-    public static (ServiceProvider Services, NotificationSender Sender, RecordingLogger<NotificationSender> Log) CreateSender(
-        ITestOutputHelper output, IDictionary<string, string?>? settings = null)
+    private readonly ServiceProvider _services;
+
+    public TestSender(ITestOutputHelper output, IDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var log = new RecordingLogger<NotificationSender>(output, LogLevel.Debug);
-        var services = new ServiceCollection()
+        Log = new RecordingLogger<NotificationSender>(output, LogLevel.Debug);
+        _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSingleton<ILogger<NotificationSender>>(log)
+            .AddSingleton<ILogger<NotificationSender>>(Log)
             .AddNotifications()
             .BuildServiceProvider();
-        return (services, services.GetRequiredService<NotificationSender>(), log);
+        Sender = _services.GetRequiredService<NotificationSender>();
     }
 
+    public NotificationSender Sender { get; }
+
+    public RecordingLogger<NotificationSender> Log { get; }
+
+    public Task<DeliveryOutcome> SendAsync(NotificationTarget target, AlertNotification? notification = null) =>
+        Sender.SendAsync(target, notification ?? Notifications.EbikeCharging(), CancellationToken.None);
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>A sample alert as the alert engine would describe it.</summary>
+internal static class Notifications
+{
     public static AlertNotification EbikeCharging(string id = "n-1") => new()
     {
         NotificationId = id,

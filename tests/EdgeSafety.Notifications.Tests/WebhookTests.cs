@@ -43,11 +43,9 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Delivers_the_documented_json_with_a_signature_that_verifies_and_fails_on_a_tampered_body()
     {
-        var (services, sender, log) = Notifications.CreateSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
-        await using var _ = services;
+        await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
 
-        var outcome = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("hooks/edgesafety").AbsoluteUri },
-            Notifications.EbikeCharging(), CancellationToken.None);
+        var outcome = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("hooks/edgesafety").AbsoluteUri });
 
         outcome.Status.Should().Be(DeliveryStatus.Delivered, outcome.Detail);
         outcome.StatusCode.Should().Be(200);
@@ -87,17 +85,15 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
         root.GetProperty("link").GetString().Should().Be("https://edgesafety.example.org/alerts/a-42");
         // Chinese travels as UTF-8, not \u escapes, so a person reading a receiver's log can read it.
         request.BodyText.Should().Contain("电动车室内充电");
-        log.ShouldHaveNoErrors();
+        sender.Log.ShouldHaveNoErrors();
     }
 
     [Fact]
     public async Task A_target_secret_signs_in_place_of_the_configured_one()
     {
-        var (services, sender, _) = Notifications.CreateSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
-        await using var _ = services;
+        await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
 
-        await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri, Secret = "per-endpoint" },
-            Notifications.EbikeCharging(), CancellationToken.None);
+        await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri, Secret = "per-endpoint" });
 
         var request = _receiver.Requests.Should().ContainSingle().Subject;
         Verify(request.Header("X-EdgeSafety-Signature"), request.Body, "per-endpoint", TimeSpan.FromMinutes(5)).Should().BeTrue();
@@ -110,11 +106,9 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
         using var folder = new TemporaryDirectory("webhook-secret");
         var file = folder.Combine("secret");
         await File.WriteAllTextAsync(file, Secret + "\n");
-        var (services, sender, _) = Notifications.CreateSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:SecretFile"] = file });
-        await using var _ = services;
+        await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:SecretFile"] = file });
 
-        await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri },
-            Notifications.EbikeCharging(), CancellationToken.None);
+        await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri });
 
         var request = _receiver.Requests.Should().ContainSingle().Subject;
         Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
@@ -123,8 +117,7 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_failing_receiver_gives_a_transient_failure_then_delivery_and_client_errors_are_permanent()
     {
-        var (services, sender, log) = Notifications.CreateSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
-        await using var _ = services;
+        await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = Secret });
         var target = new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri };
         _receiver.ReplyInTurn(
             new HttpReply(500, "database down"),
@@ -133,11 +126,11 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
             new HttpReply(400, "bad payload"),
             new HttpReply(408));
 
-        var first = await sender.SendAsync(target, Notifications.EbikeCharging(), CancellationToken.None);
-        var second = await sender.SendAsync(target, Notifications.EbikeCharging(), CancellationToken.None);
-        var third = await sender.SendAsync(target, Notifications.EbikeCharging(), CancellationToken.None);
-        var fourth = await sender.SendAsync(target, Notifications.EbikeCharging(), CancellationToken.None);
-        var fifth = await sender.SendAsync(target, Notifications.EbikeCharging(), CancellationToken.None);
+        var first = await sender.SendAsync(target);
+        var second = await sender.SendAsync(target);
+        var third = await sender.SendAsync(target);
+        var fourth = await sender.SendAsync(target);
+        var fifth = await sender.SendAsync(target);
 
         first.Status.Should().Be(DeliveryStatus.TransientFailure);
         first.StatusCode.Should().Be(500);
@@ -150,23 +143,19 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
         fifth.Status.Should().Be(DeliveryStatus.TransientFailure);
         // Every retry carries the same notification id, so the receiver can drop repeats.
         _receiver.Requests.Select(r => r.Header("X-EdgeSafety-Notification-Id")).Should().AllBe("n-1");
-        log.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Should().HaveCount(4);
-        log.Entries.Should().NotContain(e => e.Message.Contains(Secret, StringComparison.Ordinal));
+        sender.Log.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Should().HaveCount(4);
+        sender.Log.Entries.Should().NotContain(e => e.Message.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task No_listener_or_no_answer_in_time_is_transient_and_a_bad_address_is_permanent()
     {
-        var (services, sender, _) = Notifications.CreateSender(output, new Dictionary<string, string?> { ["Notifications:TimeoutSeconds"] = "1" });
-        await using var _ = services;
+        await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:TimeoutSeconds"] = "1" });
 
-        var refused = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = $"http://127.0.0.1:{LoopbackPort.Next()}/h" },
-            Notifications.EbikeCharging(), CancellationToken.None);
+        var refused = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = $"http://127.0.0.1:{LoopbackPort.Next()}/h" });
         _receiver.Respond = _ => new HttpReply(200) { Delay = TimeSpan.FromSeconds(5) };
-        var slow = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri },
-            Notifications.EbikeCharging(), CancellationToken.None);
-        var bad = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = "ftp://example.org/x" },
-            Notifications.EbikeCharging(), CancellationToken.None);
+        var slow = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri });
+        var bad = await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = "ftp://example.org/x" });
 
         refused.Status.Should().Be(DeliveryStatus.TransientFailure);
         refused.Detail.Should().Contain("connection failed");
@@ -179,12 +168,11 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task The_callers_cancellation_is_not_a_delivery_outcome()
     {
-        var (services, sender, _) = Notifications.CreateSender(output);
-        await using var _ = services;
+        await using var sender = new TestSender(output);
         _receiver.Respond = _ => new HttpReply(200) { Delay = TimeSpan.FromSeconds(5) };
         using var stopping = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var send = () => sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri },
+        var send = () => sender.Sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri },
             Notifications.EbikeCharging(), stopping.Token);
 
         await send.Should().ThrowAsync<OperationCanceledException>();

@@ -36,7 +36,7 @@ internal sealed class WeChatWorkChannel(Func<HttpClient> http, MessageText texts
 /// DingTalk custom robot: <c>{"msgtype":"markdown","markdown":{"title":"...","text":"..."}}</c> POSTed to
 /// https://oapi.dingtalk.com/robot/send?access_token=...; with a signing secret ("加签", starting SEC) the URL
 /// also gets <c>timestamp</c> (milliseconds) and <c>sign</c> = urlencode(base64(HmacSHA256(key: secret,
-/// message: timestamp + "\n" + secret))). The reply is <c>{"errcode":0,"errmsg":"ok"}</c>; 130101 is its rate
+/// message: timestamp + "\n" + secret))). The reply is <c>{"errcode":0,"errmsg":"ok"}</c>; 130101 and 410100 are its rate
 /// limit (20 messages a minute per robot).
 /// </summary>
 internal sealed class DingTalkChannel(Func<HttpClient> http, MessageText texts, TimeProvider clock) : INotificationChannel
@@ -64,7 +64,7 @@ internal sealed class DingTalkChannel(Func<HttpClient> http, MessageText texts, 
                 ["text"] = texts.Markdown(notification, target.Language),
             },
         };
-        return RobotRequests.PostAsync(http(), url, body, "errcode", [130101], cancellationToken);
+        return RobotRequests.PostAsync(http(), url, body, "errcode", [130101, 410100], cancellationToken);
     }
 
     /// <summary>base64(HmacSHA256(key: secret, message: timestamp + "\n" + secret)), before URL-encoding.</summary>
