@@ -64,7 +64,7 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
             : registry.Person(warden) is { Role: PersonRole.Warden } named ? named
                 : throw new AlertRequestException($"'{warden}' is not a warden in the registry.");
         var now = time.GetUtcNow();
-        var order = await store.DispatchAsync(alertId, person.Id, actor, now, Plan([person], alert.Kind, now, ignoreQuietHours: true), cancellationToken);
+        var order = await store.DispatchAsync(alertId, person.Id, actor, now, Plan([person], alert.Kind, now, assigned: true), cancellationToken);
         Wake();
         return order;
     }
@@ -201,15 +201,16 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
 
     /// <summary>
     /// One delivery per target of each person who wants this kind; inside a person's quiet hours it waits for
-    /// their end, unless the alert is severe enough to wake them.
+    /// their end, unless the alert is severe enough to wake them. A warden <paramref name="assigned"/> a work order
+    /// is told at once whatever the kind.
     /// </summary>
-    private List<PlannedDelivery> Plan(IEnumerable<Person> people, AlertKind kind, DateTimeOffset now, bool ignoreQuietHours = false)
+    private List<PlannedDelivery> Plan(IEnumerable<Person> people, AlertKind kind, DateTimeOffset now, bool assigned = false)
     {
         var severe = AlertKinds.SeverityOf(kind) >= options.QuietHoursBypassSeverity;
         var planned = new List<PlannedDelivery>();
-        foreach (var person in people.Where(p => p.Notifications.Wants(kind)))
+        foreach (var person in people.Where(p => assigned || p.Notifications.Wants(kind)))
         {
-            var due = ignoreQuietHours || severe || person.Notifications.QuietHours is not { } quiet ? now : QuietUntil(quiet, now);
+            var due = assigned || severe || person.Notifications.QuietHours is not { } quiet ? now : QuietUntil(quiet, now);
             planned.AddRange(person.Notifications.Targets.Select((target, index) => new PlannedDelivery(person.Id, index, target.Channel.ToString(), due)));
         }
 
