@@ -10,11 +10,14 @@ using EdgeSafety.Benchmarks;
 //   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- footprint [--seconds 60]          the agent's memory and CPU
 //   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- ingest [--seconds 10]             ingest against broker and InfluxDB
 //   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- micro [BenchmarkDotNet options]   hot paths, with allocations
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- alerts [--seconds 60] [--per-minute 1000] [--postgres]
+//                                                                          alert latency, confirming message to webhook
 // The measured commands exit with 1 when a figure misses its goal.
 return args switch
 {
     ["micro", .. var rest] => RunMicro(rest),
     ["ingest", .. var rest] => await IngestBenchmark.RunAsync(Seconds(rest, 10)),
+    ["alerts", .. var rest] => await AlertLatency.RunAsync(rest),
     ["footprint", .. var rest] => await FootprintAsync(Seconds(rest, 60)),
     ["bus-throughput", .. var rest] => await BusThroughputAsync(Seconds(rest, 10)),
     [] or ["--seconds", _] => await BusThroughputAsync(Seconds(args, 10)),
@@ -25,7 +28,7 @@ static int Seconds(string[] args, int byDefault) => args is ["--seconds", var va
 
 static int Unknown(string command)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{command}': bus-throughput, footprint, ingest or micro.");
+    Console.Error.WriteLine($"Unknown benchmark '{command}': bus-throughput, footprint, ingest, alerts or micro.");
     return 2;
 }
 

@@ -98,7 +98,8 @@ start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators
   --Simulator:Lines:0:DevicePath="$BUS_DEVICES"
 start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
-  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill"
+  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill" \
+  --Alerts:Store:SqlitePath="$DATA/alerts.db"
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
   --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"
@@ -115,6 +116,7 @@ EdgeSafety demo is running.
                      influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
   MQTT               127.0.0.1:$MQTT_PORT  (mosquitto_sub -p $MQTT_PORT -t 'edgesafety/#' -v)
   Figures            curl http://127.0.0.1:$INGEST_PORT/metrics  (ingest), :$AGENT_PORT/metrics (agent)
+  Alerts             curl http://127.0.0.1:$INGEST_PORT/api/alerts  (docs/alerts.md; loopback only, no sign-in yet)
   Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
                      pin a value: curl -X PUT -H 'Content-Type: application/json' \\
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned

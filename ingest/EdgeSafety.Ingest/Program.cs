@@ -1,3 +1,4 @@
+using EdgeSafety.Ingest.Alerts;
 using EdgeSafety.Ingest.Extensions;
 using EdgeSafety.ServiceDefaults;
 
@@ -7,4 +8,5 @@ builder.AddIngestServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAlertsApi();
 return app.RunService();

@@ -24,8 +24,8 @@ public static class ServiceProcess
     }
 
     /// <summary>
-    /// Each process gets its own store folder (Store:Directory), removed with it, as each gateway has its own disk: what
-    /// one test's agent stored must not reach another test. A test that restarts a service on the same store passes
+    /// Each process gets its own store folder (the agent's Store:Directory, ingest's alert database), removed with it,
+    /// as each gateway has its own disk: what one test's process stored must not reach another test. A test that restarts a service on the same store passes
     /// its own --Store:Directory, which wins (the later of two equal settings does).
     /// </summary>
     public static ExternalProcess Start(string project, int httpPort, params string[] settings) =>
@@ -38,7 +38,7 @@ public static class ServiceProcess
         var store = new TemporaryDirectory("store");
         return ExternalProcess.Start(project, "dotnet",
             [Path.Combine(directory, project + ".dll"), "--contentRoot", directory, "--urls", $"http://127.0.0.1:{httpPort}",
-                $"--Store:Directory={store.Path}", .. settings],
+                $"--Store:Directory={store.Path}", $"--Alerts:Store:SqlitePath={Path.Combine(store.Path, "alerts.db")}", .. settings],
             new Dictionary<string, string>(environment) { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" },
             workingDirectory: directory, owned: store);
     }

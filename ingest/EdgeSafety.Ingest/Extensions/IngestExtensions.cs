@@ -1,5 +1,6 @@
 using EdgeSafety.Alerts;
 using EdgeSafety.Influx;
+using EdgeSafety.Ingest.Alerts;
 using EdgeSafety.ServiceDefaults;
 using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class IngestExtensions
 
         services.AddHostedService<InfluxWriter>();
         services.AddHostedService<ReadingReceiver>();
+        services.AddAlerts(builder.Environment);
         return builder;
     }
 }

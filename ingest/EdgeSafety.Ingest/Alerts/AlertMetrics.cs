@@ -1,0 +1,24 @@
+using EdgeSafety.Alerts;
+using EdgeSafety.ServiceDefaults;
+
+namespace EdgeSafety.Ingest.Alerts;
+
+/// <summary>The alert engine's figures on ingest's /metrics.</summary>
+public sealed class AlertMetrics
+{
+    public AlertMetrics(ServiceMetrics metrics, AlertSignalQueue queue)
+    {
+        Signals = metrics.Counter("alerts_signals_total", "Alert signals recorded, by effect (raised, refreshed, recurred, cleared, ignored).");
+        SignalFailures = metrics.Counter("alerts_signal_failures_total", "Attempts to record a signal that failed (the store was unreachable); retried.");
+        StatusRejected = metrics.Counter("alerts_status_rejected_total", "Gateway status messages that were not a valid status.");
+        metrics.Gauge("alerts_signal_queue_length", "Signals waiting for the alert engine.", () => queue.Count);
+    }
+
+    public MetricCounter Signals { get; }
+
+    public MetricCounter SignalFailures { get; }
+
+    public MetricCounter StatusRejected { get; }
+
+    public static string Label(string pascal) => pascal.ToLowerInvariant();
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using EdgeSafety.Alerts;
+using EdgeSafety.Alerts.Store;
+using EdgeSafety.Mqtt;
+using EdgeSafety.Notifications;
+using EdgeSafety.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSafety.Ingest.Alerts;
+
+public static class AlertsExtensions
+{
+    /// <summary>
+    /// The alert engine, its store, the notification channels, the gateway status subscriber and the reports.
+    /// Relative paths in the Alerts settings are taken from ingest's content root (the program's folder).
+    /// </summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddValidatedOptions<AlertOptions>("Alerts").PostConfigure(options =>
+        {
+            options.RegistryPath = string.IsNullOrEmpty(options.RegistryPath) ? null : Path.Combine(environment.ContentRootPath, options.RegistryPath);
+            options.Store.SqlitePath = Path.Combine(environment.ContentRootPath, options.Store.SqlitePath);
+        });
+        services.AddNotifications();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value);
+        services.AddSingleton(sp => AlertDatabase.Create(sp.GetRequiredService<AlertOptions>().Store));
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertEngine>();
+        services.AddSingleton<AlertReports>();
+        services.AddSingleton<AlertMetrics>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        services.AddHostedService<AlertEngineService>();
+        services.AddHostedService(sp =>
+        {
+            // The same broker settings as the readings' connection, bound afresh, under a client id of its own.
+            var options = sp.GetRequiredService<IConfiguration>().GetSection("Mqtt").Get<MqttClientOptions>() ?? new MqttClientOptions();
+            options.ClientId = options.ClientId.Length == 0 ? "" : options.ClientId + "-status";
+            var statusClient = new MqttClient(options, sp.GetRequiredService<ILogger<MqttClient>>());
+            return ActivatorUtilities.CreateInstance<GatewayStatusReceiver>(sp, statusClient);
+        });
+        return services;
+    }
+}
