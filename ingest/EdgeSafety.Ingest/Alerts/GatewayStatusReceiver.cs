@@ -11,7 +11,7 @@ namespace EdgeSafety.Ingest.Alerts;
 /// "-status"), since one connection hands its messages to one subscriber.
 /// </summary>
 public sealed partial class GatewayStatusReceiver(MqttClient mqtt, AlertSignalQueue signals, AlertMetrics metrics, TimeProvider time,
-    ILogger<GatewayStatusReceiver> logger) : TopicSubscriber(mqtt, Topics.AllStatus, MqttQos.AtLeastOnce, logger)
+    ILogger<GatewayStatusReceiver> logger) : TopicSubscriber(mqtt, [Topics.AllStatus], MqttQos.AtLeastOnce, logger)
 {
     protected override void OnMessage(MqttMessage message)
     {
