@@ -6,18 +6,29 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeSafety.Benchmarks;
 
 // Measured commands (docs/benchmarks.md):
-//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks [-- --seconds 10]          Modbus RTU bus throughput
-//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- ingest [--seconds 10]   ingest against broker and InfluxDB
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks [-- bus-throughput] [--seconds 10]
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- footprint [--seconds 60]
+//   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- ingest [--seconds 10]
 //   dotnet run -c Release --project benchmarks/EdgeSafety.Benchmarks -- micro [BenchmarkDotNet options]
-// The first two exit with 1 when a figure misses its goal.
-return args switch
+// Each but micro exits with 1 if its goal is missed.
+var command = args is [var first, ..] && !first.StartsWith("--", StringComparison.Ordinal) ? first : "bus-throughput";
+var options = command == args.FirstOrDefault() ? args[1..] : args;
+return command switch
 {
-    ["micro", .. var rest] => RunMicro(rest),
-    ["ingest", .. var rest] => await IngestBenchmark.RunAsync(Seconds(rest)),
-    _ => await RunBusesAsync(Seconds(args)),
+    "bus-throughput" => await BusThroughputAsync(Seconds(10)),
+    "footprint" => await FootprintAsync(Seconds(60)),
+    "ingest" => await IngestBenchmark.RunAsync(Seconds(10)),
+    "micro" => RunMicro(options),
+    _ => Unknown(),
 };
 
-static int Seconds(string[] args) => args is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 10;
+int Seconds(int byDefault) => options is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : byDefault;
+
+int Unknown()
+{
+    Console.Error.WriteLine($"Unknown benchmark '{command}': bus-throughput, footprint, ingest or micro.");
+    return 2;
+}
 
 // In process: no generated project to build (it would not pass our build rules), and the results land in artifacts/.
 static int RunMicro(string[] args)
@@ -29,7 +40,7 @@ static int RunMicro(string[] args)
     return 0;
 }
 
-static async Task<int> RunBusesAsync(int seconds)
+static async Task<int> BusThroughputAsync(int seconds)
 {
     var results = new List<BusThroughput.Result>();
     Console.WriteLine($"Reading {BusThroughput.Registers} input registers round-robin from units {string.Join(", ", BusThroughput.Units)} " +
@@ -46,4 +57,31 @@ static async Task<int> RunBusesAsync(int seconds)
     }
 
     return results.All(r => r.ShareOfLimit >= BusThroughput.Goal) ? 0 : 1;
+}
+
+// The agent as shipped, then runtime knobs that cost nothing to ship (environment variables a systemd unit can set).
+static async Task<int> FootprintAsync(int seconds)
+{
+    var variants = new (string Name, Dictionary<string, string> Environment)[]
+    {
+        ("as shipped (workstation GC, not concurrent)", []),
+        ("DOTNET_gcServer=1, DOTNET_gcConcurrent=1 (the Web SDK's defaults)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" }),
+        ("DOTNET_GCHeapHardLimit=0x2000000 (32 MiB)", new() { ["DOTNET_GCHeapHardLimit"] = "0x2000000" }),
+        ("DOTNET_TieredCompilation=0", new() { ["DOTNET_TieredCompilation"] = "0" }),
+    };
+    Console.WriteLine($"The agent polling {GatewayFootprint.Devices} simulated SDM120 meters every second at 115200 baud (wire time simulated), " +
+        $"publishing to mosquitto; {seconds} s measured after a warm-up, {Environment.ProcessorCount} cores.");
+    Console.WriteLine();
+    Console.WriteLine("| variant | readings/s | VmRSS MB | VmHWM MB | of which private (RssAnon + RssShmem) MB | mapped files (RssFile) MB | CPU, share of one core |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    var results = new List<GatewayFootprint.Result>();
+    foreach (var (name, environment) in variants)
+    {
+        var result = await GatewayFootprint.MeasureAsync(name, environment, TimeSpan.FromSeconds(seconds));
+        results.Add(result);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {result.Variant} | {result.ReadingsPerSecond:0.0} | {result.RssMegabytes:0.0} | {result.PeakRssMegabytes:0.0} | {result.PrivateMegabytes:0.0} | {result.FileMegabytes:0.0} | {result.CpuShareOfOneCore:P1} |"));
+    }
+
+    return results[0].MeetsGoals ? 0 : 1;
 }

@@ -118,6 +118,8 @@ EdgeSafety demo is running.
   Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
                      pin a value: curl -X PUT -H 'Content-Type: application/json' \\
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
+                     an e-bike charging in room 301: curl -X PUT \\
+                       http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-48v
   Logs               $LOGS
 Press Ctrl-C to stop.
 READY

@@ -4,8 +4,9 @@ using EdgeSafety.TestSupport;
 namespace EdgeSafety.Modbus.Tests;
 
 /// <summary>
-/// The RTU server holding its replies for their time on a real line. A pty carries bytes at memory speed, so only a
-/// lower bound is certain here: the replies may come later on a busy machine, never sooner.
+/// The RTU server holding its replies for their time on a real line (until the reply's last byte would have arrived),
+/// and our master keeping the silence after each. A pty carries bytes at memory speed, so only a lower bound is certain
+/// here: the replies may come later on a busy machine, never sooner.
 /// </summary>
 public sealed class WireTimeTests
 {
@@ -34,7 +35,9 @@ public sealed class WireTimeTests
             client.ReadRegisters(1, RegisterTable.Input, 0, registers);
         }
 
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMicroseconds(Reads * microsecondsPerRead));
+        // The first request follows no transaction, so it need not wait out a silence before it.
+        var silence = RtuWireTime.InterFrameSilence(new SerialLineSettings("line", baudRate, parity, 8, stopBits));
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo((Reads * TimeSpan.FromMicroseconds(microsecondsPerRead)) - silence);
     }
 
     [Fact]
@@ -55,14 +58,14 @@ public sealed class WireTimeTests
         clock.Elapsed.Should().BeGreaterThanOrEqualTo(Reads * delay);
     }
 
-    // Each reply as the unheld server sends it (RtuServerTests), now no sooner than (request + reply + 7) characters
-    // x 10 bits / 9600.
+    // Each reply as the unheld server sends it (RtuServerTests), now no sooner than (request + 3.5 + reply) characters
+    // x 10 bits / 9600: the request, the silence that ends it, and the reply.
     [Theory]
     [InlineData(new byte[] { 0x01, 0x03, 0x00, 0x00, 0x00, 0x02, 0xC4, 0x0B },
-        new byte[] { 0x01, 0x03, 0x04, 0x00, 0x07, 0x00, 0x08, 0x4A, 0x34 }, 25_000)] // read holding 0..1: 24 characters
+        new byte[] { 0x01, 0x03, 0x04, 0x00, 0x07, 0x00, 0x08, 0x4A, 0x34 }, 21_354)] // read holding 0..1: 20.5 characters
     [InlineData(new byte[] { 0x01, 0x04, 0x00, 0x00, 0x00, 0x01, 0x31, 0xCA },
-        new byte[] { 0x01, 0x84, 0x02, 0xC2, 0xC1 }, 20_833)] // no input registers: exception 2, 20 characters
-    [InlineData(new byte[] { 0x01, 0x07, 0x41, 0xE2 }, new byte[] { 0x01, 0x87, 0x01, 0x82, 0x30 }, 16_667)] // FC 0x07, answered apart: 16
+        new byte[] { 0x01, 0x84, 0x02, 0xC2, 0xC1 }, 17_187)] // no input registers: exception 2, 16.5 characters
+    [InlineData(new byte[] { 0x01, 0x07, 0x41, 0xE2 }, new byte[] { 0x01, 0x87, 0x01, 0x82, 0x30 }, 13_020)] // FC 0x07, answered apart: 12.5
     public async Task A_held_reply_is_exact_to_the_byte_and_not_early(byte[] request, byte[] reply, int microseconds)
     {
         using var first = RtuServerTests.Bank(holding: [0x0007, 0x0008], input: []);
@@ -92,7 +95,7 @@ public sealed class WireTimeTests
     public async Task Stopping_a_server_that_holds_a_reply_sends_nothing_and_ends_promptly()
     {
         using var bank = new RegisterBank(0, 125);
-        // At 1200 baud a read of 125 registers would be held for 263 + 7 characters x 10 bits / 1200 = 2.25 s.
+        // At 1200 baud a read of 125 registers would be held for 263 + 3.5 characters x 10 bits / 1200 = 2.22 s.
         await using var bus = await RtuBus.StartAsync(line => line with { BaudRate = 1200 }, WireTime, (1, bank));
         using var master = new RawSerialPeer(bus.Line.MasterPath);
         await master.WriteAsync(0x01, 0x04, 0x00, 0x00, 0x00, 0x7D, 0x30, 0x2B);

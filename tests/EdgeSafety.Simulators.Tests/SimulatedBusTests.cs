@@ -1,32 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
-using EdgeSafety.TestSupport;
 
 namespace EdgeSafety.Simulators.Tests;
 
-/// <summary>The simulator as the demo runs it, read by Debian's mbpoll: a Modbus master we did not write.</summary>
+/// <summary>Pinned values served through the device profiles, read by Debian's mbpoll.</summary>
 public sealed class SimulatedBusTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http = new();
-    private SerialLinePair _line = null!;
-    private ExternalProcess _simulator = null!;
-    private Uri _control = null!;
+    private SimulatorOnLine _simulator = null!;
 
-    public async Task InitializeAsync()
-    {
-        _line = await SerialLinePair.StartAsync();
-        var port = LoopbackPort.Next();
-        _control = new Uri($"http://127.0.0.1:{port}/");
-        _simulator = ServiceProcess.Start("EdgeSafety.Simulators", port, $"--Simulator:Lines:0:DevicePath={_line.SlavePath}");
-        await _simulator.WaitForOutputAsync("Serving noise-stairwell", Bound);
-        await ServiceProcess.WaitUntilHealthyAsync(_simulator, port, Bound);
-    }
+    public async Task InitializeAsync() => _simulator = await SimulatorOnLine.StartAsync();
 
     public Task DisposeAsync()
     {
         _simulator.Dispose();
-        _line.Dispose();
         _http.Dispose();
         return Task.CompletedTask;
     }
@@ -79,7 +66,7 @@ public sealed class SimulatedBusTests : IAsyncLifetime
         var block = await MbpollAsync("-a", "13", "-r", "1", "-c", "74", "-t", "3");
         // The household model knows harmonics; an SDM120 has no register for them.
         var harmonic = await PinAsync("meter-303", new() { ["h3_pct"] = 70 });
-        var served = await _http.GetFromJsonAsync<Dictionary<string, Dictionary<string, double>>>(new Uri(_control, "devices"));
+        var served = await _http.GetFromJsonAsync<Dictionary<string, Dictionary<string, double>>>(new Uri(_simulator.Control, "devices"));
 
         block.Should().Contain("[1]: \t17254").And.Contain("[74]: \t");
         harmonic.StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -97,18 +84,11 @@ public sealed class SimulatedBusTests : IAsyncLifetime
         unknownDevice.StatusCode.Should().Be(HttpStatusCode.NotFound);
         unknownValue.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await unknownValue.Content.ReadAsStringAsync()).Should().Contain("no value named db_a").And.Contain("voltage_v");
-        _simulator.HasExited.Should().BeFalse();
+        _simulator.Process.HasExited.Should().BeFalse();
     }
 
     private Task<HttpResponseMessage> PinAsync(string device, Dictionary<string, double> values) =>
-        _http.PutAsJsonAsync(new Uri(_control, $"devices/{device}/pinned"), values);
+        _http.PutAsJsonAsync(new Uri(_simulator.Control, $"devices/{device}/pinned"), values);
 
-    private async Task<string> MbpollAsync(params string[] arguments)
-    {
-        using var mbpoll = ExternalProcess.Start("mbpoll", "mbpoll",
-            ["-m", "rtu", "-b", "9600", "-P", "none", "-1", .. arguments, _line.MasterPath]);
-        var exitCode = await mbpoll.WaitForExitAsync(Bound);
-        exitCode.Should().Be(0, mbpoll.Output);
-        return mbpoll.Output;
-    }
+    private Task<string> MbpollAsync(params string[] arguments) => _simulator.MbpollAsync(arguments);
 }
