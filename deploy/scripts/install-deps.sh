@@ -9,7 +9,7 @@ if [ "${1:-}" = "--for" ]; then purpose="${2:-demo}"; fi
 packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl)
 if [ "$purpose" = "test" ]; then
   # python3-serial-asyncio is only a recommendation of python3-pymodbus, but its serial server needs it.
-  packages+=(mbpoll python3-pymodbus python3-serial-asyncio chromium)
+  packages+=(mbpoll python3-pymodbus python3-serial-asyncio python3-xgboost chromium)
 fi
 
 missing=()
