@@ -8,5 +8,7 @@ internal static class AnalyticsCommands
     public static IEnumerable<Command> All() =>
     [
         DetectCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
     ];
 }
