@@ -23,7 +23,7 @@ internal sealed class TierRows
 /// </summary>
 internal static class ModelTraining
 {
-    public const int Rounds = 300;
+    public const int Rounds = 200;
 
     /// <summary>XGBoost's histogram building sums in thread order: a fixed count keeps the model bytes fixed.</summary>
     public const int Threads = 2;

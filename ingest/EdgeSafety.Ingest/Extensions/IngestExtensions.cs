@@ -1,5 +1,7 @@
 using EdgeSafety.Alerts;
+using EdgeSafety.Analytics.Charging;
 using EdgeSafety.Influx;
+using EdgeSafety.Ingest.Analysis;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,9 @@ public static class IngestExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => new PointQueue(sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
         services.AddSingleton<AlertSignalQueue>();
+        services.AddValidatedOptions<ChargingOptions>("Charging");
+        services.AddSingleton(sp => ChargingModels.Load(sp.GetRequiredService<IOptions<ChargingOptions>>().Value.ModelsDirectory));
+        services.AddSingleton<IReadingAnalyzer, ChargingAnalyzer>();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value);
