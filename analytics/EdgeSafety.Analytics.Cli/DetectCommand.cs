@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeSafety.Analytics.Charging;
-using EdgeSafety.XGBoost;
 
 namespace EdgeSafety.Analytics.Cli;
 
@@ -30,14 +29,9 @@ internal static class DetectCommand
             return 2;
         }
 
-        ChargingModels classifier;
-        try
+        var classifier = ModelOptions.TryLoad(modelDirectory);
+        if (classifier is null)
         {
-            classifier = ChargingModels.Load(modelDirectory.FullName);
-        }
-        catch (Exception ex) when (ex is XGBoostException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using EdgeSafety.Analytics.Charging;
 using EdgeSafety.Analytics.Cli.Charging;
 using EdgeSafety.Appliances;
-using EdgeSafety.XGBoost;
 
 namespace EdgeSafety.Analytics.Cli;
 
@@ -56,14 +55,9 @@ internal static class EvaluateCommand
 
     private static int Run(DirectoryInfo modelDirectory, IReadOnlyList<ScenarioSet> sets, DirectoryInfo reportDirectory)
     {
-        ChargingModels models;
-        try
+        var models = ModelOptions.TryLoad(modelDirectory);
+        if (models is null)
         {
-            models = ChargingModels.Load(modelDirectory.FullName);
-        }
-        catch (Exception ex) when (ex is XGBoostException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.XGBoost;
 
 namespace EdgeSafety.Analytics.Cli;
 
@@ -13,4 +15,18 @@ internal static class ModelOptions
         Description = "Folder of the ebike-<tier>.json models (default: the committed models, copied beside the program)",
         DefaultValueFactory = _ => new DirectoryInfo(DefaultDirectory),
     };
+
+    /// <summary>Loads the models, or says on standard error why they cannot be used (the caller exits with 2).</summary>
+    public static ChargingModels? TryLoad(DirectoryInfo directory)
+    {
+        try
+        {
+            return ChargingModels.Load(directory.FullName);
+        }
+        catch (Exception ex) when (ex is XGBoostException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return null;
+        }
+    }
 }

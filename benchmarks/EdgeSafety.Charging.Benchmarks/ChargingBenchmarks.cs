@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Analytics.Cli.Charging;
 using EdgeSafety.Appliances;
 using EdgeSafety.XGBoost;
 
@@ -33,7 +34,7 @@ public class ChargingBenchmarks
         _source = FingerprintSource.Charger();
         var household = HouseholdScenario.Generate(7, ParameterSet.Training, new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8)),
             TimeSpan.FromDays(1), TimeSpan.FromSeconds(1));
-        _day = [.. household.Samples.Select(FingerprintSource.Observation)];
+        _day = [.. household.Samples.Select(sample => SimulatedMeter.Observation(sample))];
     }
 
     [GlobalCleanup]

@@ -1,5 +1,4 @@
 using EdgeSafety.Analytics.Charging;
-using EdgeSafety.Appliances;
 
 namespace EdgeSafety.Charging.Benchmarks;
 
@@ -32,23 +31,6 @@ internal sealed class FingerprintSource
     }
 
     public void Compute(Span<float> destination) => Fingerprint.Compute(_load, _now, destination);
-
-    public static MeterObservation Observation(MeterSample sample)
-    {
-        var harmonics = default(OddHarmonics);
-        for (var i = 0; i < OddHarmonics.Count; i++)
-        {
-            harmonics[i] = sample.Harmonics[OddHarmonics.OrderAt(i)];
-        }
-
-        return new MeterObservation(sample.Timestamp, sample.VoltageV, sample.CurrentA, sample.PowerW)
-        {
-            ReactiveVar = sample.ReactiveVar,
-            PowerFactor = sample.PowerFactor,
-            ThdIPct = sample.ThdIPct,
-            Harmonics = harmonics,
-        };
-    }
 
     private static LoadVector Reading(DateTimeOffset at, double powerW)
     {

@@ -1,4 +1,5 @@
 using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Analytics.Cli.Charging;
 using EdgeSafety.Appliances;
 using EdgeSafety.TestSupport;
 
@@ -19,20 +20,7 @@ internal sealed class SimulatedHousehold(int seed)
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += interval)
         {
-            var sample = Live.Advance(interval);
-            var harmonics = default(OddHarmonics);
-            for (var i = 0; i < OddHarmonics.Count; i++)
-            {
-                harmonics[i] = sample.Harmonics[OddHarmonics.OrderAt(i)];
-            }
-
-            yield return new MeterObservation(sample.Timestamp, sample.VoltageV, sample.CurrentA, sample.PowerW)
-            {
-                ReactiveVar = sample.ReactiveVar,
-                PowerFactor = sample.PowerFactor,
-                ThdIPct = sample.ThdIPct,
-                Harmonics = harmonics,
-            };
+            yield return SimulatedMeter.Observation(Live.Advance(interval));
         }
     }
 }
