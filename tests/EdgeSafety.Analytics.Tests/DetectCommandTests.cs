@@ -32,7 +32,7 @@ public sealed class DetectCommandTests : IDisposable
         {
             if (second >= 300 && pluggedIn is null)
             {
-                pluggedIn = charging.Live.PlugIn(ApplianceKind.EbikeLeadAcid48V, stateOfCharge: 0.2).PluggedIn;
+                pluggedIn = charging.Live.PlugIn(ApplianceKind.EbikeLeadAcid60V, stateOfCharge: 0.2).PluggedIn;
                 quiet.Live.PlugIn(ApplianceKind.Kettle);
             }
 
