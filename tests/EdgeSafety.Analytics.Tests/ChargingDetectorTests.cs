@@ -44,6 +44,22 @@ public sealed class ChargingDetectorTests : IDisposable
     }
 
     [Fact]
+    public void A_session_past_the_limit_is_reported_unusually_long_once()
+    {
+        var household = new SimulatedHousehold(seed: 4);
+        household.Live.PlugIn(ApplianceKind.Router);
+        var detector = new ChargingDetector("room-303", _models, new ChargingDetectorOptions { UnusuallyLongHours = 0.1 });
+        Feed(detector, household, TimeSpan.FromMinutes(2), MeterTier.Harmonic);
+
+        var pluggedIn = household.Live.PlugIn(ApplianceKind.EbikeLeadAcid72V, stateOfCharge: 0.2).PluggedIn;
+        var events = Feed(detector, household, TimeSpan.FromMinutes(12), MeterTier.Harmonic);
+
+        events.Select(e => e.Kind).Should().Equal(ChargingEventKind.Started, ChargingEventKind.UnusuallyLong);
+        events[1].At.Should().BeCloseTo(pluggedIn + TimeSpan.FromMinutes(6), TimeSpan.FromSeconds(3));
+        detector.ActiveSessions.Should().ContainSingle().Which.Stage.Should().Be(EdgeSafety.Analytics.Charging.ChargingStage.Bulk);
+    }
+
+    [Fact]
     public void Look_alikes_switched_on_and_off_raise_no_alarm_at_any_tier()
     {
         var household = new SimulatedHousehold(seed: 5);
