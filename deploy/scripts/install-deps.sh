@@ -10,7 +10,7 @@ packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influ
 if [ "$purpose" = "test" ]; then
   # python3-serial-asyncio is only a recommendation of python3-pymodbus, but its serial server needs it.
   # python3-aiosmtpd: a real SMTP server for the e-mail notification tests.
-  packages+=(mbpoll python3-pymodbus python3-serial-asyncio chromium python3-aiosmtpd postgresql)
+  packages+=(mbpoll python3-pymodbus python3-serial-asyncio python3-xgboost chromium python3-aiosmtpd postgresql)
 fi
 
 missing=()

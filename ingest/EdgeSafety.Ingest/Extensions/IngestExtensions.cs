@@ -1,6 +1,8 @@
 using EdgeSafety.Alerts;
+using EdgeSafety.Analytics.Charging;
 using EdgeSafety.Influx;
 using EdgeSafety.Ingest.Alerts;
+using EdgeSafety.Ingest.Analysis;
 using EdgeSafety.ServiceDefaults;
 using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,9 @@ public static class IngestExtensions
         services.AddSingleton<WriterHealth>();
         services.AddHealthChecks().AddCheck<WriterHealth>("influx-writer");
         services.AddSingleton<AlertSignalQueue>();
+        services.AddValidatedOptions<ChargingOptions>("Charging");
+        services.AddSingleton(sp => ChargingModels.Load(sp.GetRequiredService<IOptions<ChargingOptions>>().Value.ModelsDirectory));
+        services.AddSingleton<IReadingAnalyzer, ChargingAnalyzer>();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value);

@@ -1,0 +1,251 @@
+namespace EdgeSafety.Analytics.Charging;
+
+/// <summary>
+/// E-bike charging detection for one meter, reading by reading in time order: steps in the household total become
+/// tracked loads; each added load is fingerprinted and classified at checkpoints after it came on (10, 15, 20 ...
+/// seconds); it is confirmed as charging when <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive
+/// checkpoints reach <see cref="ChargingDetectorOptions.ConfirmProbability"/> (a few seconds of latency for far
+/// fewer false alarms), and is then followed as a session to its end. Not thread-safe: one caller per meter.
+/// </summary>
+public sealed class ChargingDetector
+{
+    /// <summary>Ages (seconds after switch-on) at which an added load is classified; a reading classifies once however many it passed.</summary>
+    private static readonly double[] Checkpoints = [10, 15, 20, 25, 30, 40, 50, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700, 3600];
+
+    /// <summary>A household rarely has more loads switched on since we started watching; beyond it the oldest unconfirmed one is dropped.</summary>
+    private const int MaxTrackedLoads = 16;
+
+    /// <summary>A negative step ends the load whose contribution it cancels to within this share (or 20 W).</summary>
+    private const double OffMatchShare = 0.3;
+    private const double OffMatchMinW = 20;
+
+    private readonly IChargingClassifier _classifier;
+    private readonly ChargingDetectorOptions _options;
+    private readonly StepDetector _steps;
+    private readonly List<TrackedLoad> _loads = [];
+    private readonly List<ChargingEvent> _events = [];
+    private readonly float[] _fingerprint = new float[Fingerprint.Count];
+    private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+
+    public ChargingDetector(string meter, IChargingClassifier classifier, ChargingDetectorOptions options)
+    {
+        Meter = meter;
+        _classifier = classifier;
+        _options = options;
+        _steps = new StepDetector(options);
+    }
+
+    public string Meter { get; }
+
+    /// <summary>Readings not later than the one before (duplicates, or out of order): skipped, since steps need time order.</summary>
+    public long SkippedReadings { get; private set; }
+
+    /// <summary>The sessions confirmed and not ended, as of the last reading.</summary>
+    public IEnumerable<ChargingSession> ActiveSessions =>
+        _loads.Where(load => load.Session is not null).Select(load => Snapshot(load, _lastAt, endedAt: null));
+
+    /// <summary>Takes one reading; returns what happened (a list reused by the next call).</summary>
+    public IReadOnlyList<ChargingEvent> Observe(in MeterObservation observation)
+    {
+        _events.Clear();
+        var at = observation.Timestamp;
+        if (at <= _lastAt)
+        {
+            SkippedReadings++;
+            return _events;
+        }
+
+        _lastAt = at;
+        var tier = observation.Tier;
+        var reading = LoadVector.Of(observation);
+        if (_steps.TryObserve(at, reading, out var step))
+        {
+            OnStep(step, tier);
+        }
+        else if (_steps.IsPending)
+        {
+            // Loads are followed on settled readings only, so a change under way is not taken for their own.
+            return _events;
+        }
+
+        for (var i = _loads.Count - 1; i >= 0; i--)
+        {
+            var load = _loads[i];
+            load.Observe(at, reading, tier);
+            if (load.Session is null ? !Classify(load, at) : !FollowSession(load, at))
+            {
+                _loads.RemoveAt(i);
+            }
+        }
+
+        return _events;
+    }
+
+    private void OnStep(in Step step, MeterTier tier)
+    {
+        var before = _steps.Level - step.Delta;
+        if (step.Delta.PowerW < 0)
+        {
+            var ended = MatchSwitchOff(step.Delta.PowerW);
+            if (ended is not null)
+            {
+                _loads.Remove(ended);
+                End(ended, step.At);
+            }
+        }
+
+        foreach (var load in _loads)
+        {
+            load.ShiftBaseline(step.Delta);
+        }
+
+        if (step.Delta.PowerW >= _options.CandidateMinW)
+        {
+            var load = new TrackedLoad(step, before, tier);
+            if (step.Delta.PowerW > _options.CandidateMaxW)
+            {
+                // Followed so that its switch-off is recognised, never classified.
+                load.NextCheckpoint = Checkpoints.Length;
+            }
+
+            _loads.Add(load);
+            if (_loads.Count > MaxTrackedLoads)
+            {
+                var oldest = _loads.FindIndex(l => l.Session is null);
+                _loads.RemoveAt(oldest >= 0 ? oldest : 0);
+            }
+        }
+    }
+
+    private TrackedLoad? MatchSwitchOff(double dropW)
+    {
+        TrackedLoad? best = null;
+        var bestError = double.MaxValue;
+        foreach (var load in _loads)
+        {
+            var error = Math.Abs(load.Contribution.PowerW + dropW);
+            if (error < bestError && error <= Math.Max(OffMatchMinW, OffMatchShare * load.Contribution.PowerW))
+            {
+                best = load;
+                bestError = error;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Classifies an unconfirmed load at its checkpoints; false when it is to be forgotten.</summary>
+    private bool Classify(TrackedLoad load, DateTimeOffset at)
+    {
+        var age = (at - load.Start).TotalSeconds;
+        if (load.Contribution.PowerW < _options.MinStepW / 2)
+        {
+            // Gone without a step we could match (it faded, or its switch-off hid in another change).
+            load.LowSince ??= at;
+            if ((at - load.LowSince.Value).TotalSeconds >= _options.EndHoldSeconds)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            load.LowSince = null;
+        }
+
+        if (load.NextCheckpoint >= Checkpoints.Length || age < Checkpoints[load.NextCheckpoint])
+        {
+            return true;
+        }
+
+        while (load.NextCheckpoint < Checkpoints.Length && age >= Checkpoints[load.NextCheckpoint])
+        {
+            load.NextCheckpoint++;
+        }
+
+        Fingerprint.Compute(load, at, _fingerprint);
+        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
+        if (probability >= _options.ConfirmProbability)
+        {
+            load.Hits++;
+            load.HitProbabilitySum += probability;
+        }
+        else
+        {
+            load.Hits = 0;
+            load.HitProbabilitySum = 0;
+        }
+
+        if (load.Hits >= _options.ConfirmCheckpoints && age >= _options.MinConfirmSeconds)
+        {
+            load.Session = new SessionState(at, load.HitProbabilitySum / load.Hits) { PeakW = load.RecentPowerW(at, 30) };
+            _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));
+        }
+        else if (load.NextCheckpoint >= Checkpoints.Length)
+        {
+            load.ForgetHistory();
+        }
+
+        return true;
+    }
+
+    /// <summary>Follows a confirmed session: stage, end, unusually long. False when it ended.</summary>
+    private bool FollowSession(TrackedLoad load, DateTimeOffset at)
+    {
+        var session = load.Session!;
+        var power = load.RecentPowerW(at, 30);
+        session.PeakW = Math.Max(session.PeakW, power);
+        var stage = session.Stage;
+        if (stage == ChargingStage.Bulk && power < 0.9 * session.PeakW)
+        {
+            stage = ChargingStage.Absorption;
+        }
+
+        if (stage != ChargingStage.Float && power < 0.2 * session.PeakW)
+        {
+            stage = ChargingStage.Float;
+        }
+
+        if (stage != session.Stage)
+        {
+            session.Stage = stage;
+            _events.Add(new ChargingEvent(ChargingEventKind.StageChanged, at, Snapshot(load, at, endedAt: null)));
+        }
+
+        if (power < Math.Max(_options.EndPowerW, 0.015 * session.PeakW))
+        {
+            load.LowSince ??= at;
+            if ((at - load.LowSince.Value).TotalSeconds >= _options.EndHoldSeconds)
+            {
+                End(load, load.LowSince.Value);
+                return false;
+            }
+        }
+        else
+        {
+            load.LowSince = null;
+        }
+
+        if (!session.ReportedUnusuallyLong && (at - load.Start).TotalHours >= _options.UnusuallyLongHours)
+        {
+            session.ReportedUnusuallyLong = true;
+            _events.Add(new ChargingEvent(ChargingEventKind.UnusuallyLong, at, Snapshot(load, at, endedAt: null)));
+        }
+
+        return true;
+    }
+
+    private void End(TrackedLoad load, DateTimeOffset at)
+    {
+        if (load.Session is not null)
+        {
+            _events.Add(new ChargingEvent(ChargingEventKind.Ended, at, Snapshot(load, at, endedAt: at)));
+        }
+    }
+
+    private ChargingSession Snapshot(TrackedLoad load, DateTimeOffset at, DateTimeOffset? endedAt)
+    {
+        var session = load.Session!;
+        return new ChargingSession(Meter, load.Start, session.DetectedAt, session.Confidence, load.Tier,
+            load.InitialDelta.PowerW, session.Stage, load.RecentPowerW(at, 30), load.EnergyWh, endedAt);
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeSafety.Analytics.Charging;
+
+/// <summary>
+/// The detector's settings. The defaults are the ones the committed models were trained and evaluated with
+/// (analytics/models/MODEL_CARD.md); ingest binds them from its "Charging" section.
+/// </summary>
+public sealed class ChargingDetectorOptions
+{
+    /// <summary>The smallest power step taken as a switch-on or switch-off, in watts.</summary>
+    [Range(1.0, 1000.0)]
+    public double MinStepW { get; set; } = 15;
+
+    /// <summary>The smallest step as a share of the household's total power (a busy household's total wanders more).</summary>
+    [Range(0.0, 0.5)]
+    public double RelativeStepThreshold { get; set; } = 0.015;
+
+    /// <summary>Added loads outside this range are not candidates (e-bike chargers draw about 40 to 600 W).</summary>
+    [Range(1.0, 10_000.0)]
+    public double CandidateMinW { get; set; } = 15;
+
+    [Range(1.0, 10_000.0)]
+    public double CandidateMaxW { get; set; } = 1_200;
+
+    /// <summary>The classifier's probability a fingerprint must reach to count towards confirmation.</summary>
+    [Range(0.01, 1.0)]
+    public double ConfirmProbability { get; set; } = 0.8;
+
+    /// <summary>How many successive checkpoints (at 10, 15, 20, 25, 30, 40, 50, 60, 90 s ...) must reach it.</summary>
+    [Range(1, 10)]
+    public int ConfirmCheckpoints { get; set; } = 2;
+
+    /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
+    [Range(0.0, 3600.0)]
+    public double MinConfirmSeconds { get; set; } = 15;
+
+    /// <summary>A session still charging after this long raises 'charging unusually long'.</summary>
+    [Range(0.1, 168.0)]
+    public double UnusuallyLongHours { get; set; } = 8;
+
+    /// <summary>Charging has ended when the added load stays below this (or 1.5% of its peak) for <see cref="EndHoldSeconds"/>.</summary>
+    [Range(0.0, 100.0)]
+    public double EndPowerW { get; set; } = 3;
+
+    [Range(1.0, 3600.0)]
+    public double EndHoldSeconds { get; set; } = 120;
+}

@@ -1,0 +1,96 @@
+namespace EdgeSafety.Analytics.Charging;
+
+/// <summary>A load switching on (positive power) or off, or changing its draw, in the household total.</summary>
+/// <param name="At">The first reading that showed the change (the change happened since the reading before).</param>
+/// <param name="PreviousAt">The last reading before the change.</param>
+/// <param name="Delta">New settled level minus the old one.</param>
+/// <param name="FirstPowerW">The power change the first changed reading showed (above the settled change: an inrush).</param>
+/// <param name="SettledAt">The reading at which the new level was taken.</param>
+internal readonly record struct Step(DateTimeOffset At, DateTimeOffset PreviousAt, LoadVector Delta, double FirstPowerW, DateTimeOffset SettledAt);
+
+/// <summary>
+/// Finds steps in the household's active power, robust to meter noise and to sampling from 1 s to 60 s, regular or
+/// not. A reading that leaves the settled level by more than the threshold opens a change; the change is a step
+/// once two readings agree on a new level (a start-up transient is thereby skipped), and is dropped when the
+/// power comes back to the old level (a spike). A change still moving after <see cref="MaxPendingReadings"/>
+/// readings or <see cref="MaxPendingSeconds"/> is taken as settled where it is: a slow ramp is still a step.
+/// </summary>
+internal sealed class StepDetector(ChargingDetectorOptions options)
+{
+    private const int MaxPendingReadings = 4;
+    private const double MaxPendingSeconds = 30;
+
+    private readonly LoadVector[] _pending = new LoadVector[MaxPendingReadings];
+    private readonly DateTimeOffset[] _pendingAt = new DateTimeOffset[MaxPendingReadings];
+    private int _pendingCount;
+    private LoadVector _level;
+    private DateTimeOffset _levelAt;
+    private bool _hasLevel;
+
+    /// <summary>The settled household level: what every tracked load's contribution is measured against.</summary>
+    public LoadVector Level => _level;
+
+    /// <summary>A change has begun and not yet settled.</summary>
+    public bool IsPending => _pendingCount > 0;
+
+    public bool TryObserve(DateTimeOffset at, in LoadVector reading, out Step step)
+    {
+        step = default;
+        if (!_hasLevel)
+        {
+            _level = reading;
+            _levelAt = at;
+            _hasLevel = true;
+            return false;
+        }
+
+        var threshold = Threshold(_level.PowerW);
+        if (_pendingCount == 0)
+        {
+            if (Math.Abs(reading.PowerW - _level.PowerW) < threshold)
+            {
+                _level = LoadVector.Mean(_level, reading);
+                _levelAt = at;
+                return false;
+            }
+
+            Pend(at, reading);
+            return false;
+        }
+
+        if (Math.Abs(reading.PowerW - _level.PowerW) < threshold)
+        {
+            // Back where it was: a spike, not a step.
+            _pendingCount = 0;
+            _level = LoadVector.Mean(_level, reading);
+            _levelAt = at;
+            return false;
+        }
+
+        var last = _pending[_pendingCount - 1];
+        var settled = Math.Abs(reading.PowerW - last.PowerW) < Threshold(reading.PowerW);
+        var tooLong = _pendingCount == MaxPendingReadings || (at - _pendingAt[0]).TotalSeconds > MaxPendingSeconds;
+        if (!settled && !tooLong)
+        {
+            Pend(at, reading);
+            return false;
+        }
+
+        var newLevel = settled ? LoadVector.Mean(last, reading) : reading;
+        step = new Step(_pendingAt[0], _levelAt, newLevel - _level, _pending[0].PowerW - _level.PowerW, at);
+        _level = newLevel;
+        _levelAt = at;
+        _pendingCount = 0;
+        return true;
+    }
+
+    /// <summary>A change must exceed the meter's noise and the wander of the loads already on.</summary>
+    private double Threshold(double levelW) => Math.Max(options.MinStepW, options.RelativeStepThreshold * Math.Abs(levelW));
+
+    private void Pend(DateTimeOffset at, in LoadVector reading)
+    {
+        _pending[_pendingCount] = reading;
+        _pendingAt[_pendingCount] = at;
+        _pendingCount++;
+    }
+}

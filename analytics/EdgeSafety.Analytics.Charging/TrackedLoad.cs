@@ -1,0 +1,234 @@
+namespace EdgeSafety.Analytics.Charging;
+
+/// <summary>
+/// A load seen switching on in the household total, followed while it stays on. Its contribution is the total
+/// minus its baseline (the total just before it came on), and the baseline moves by every other load's step, so
+/// the contribution stays its own while other appliances come and go. The recent history of its power (a ring of
+/// the last few minutes) gives the stability and slope features.
+/// </summary>
+internal sealed class TrackedLoad
+{
+    private const int HistoryCapacity = 512;
+
+    private double[]? _times = new double[HistoryCapacity];
+    private double[]? _powers = new double[HistoryCapacity];
+    private int _historyStart;
+    private int _historyCount;
+    private int _intervals;
+    private double _intervalSum;
+    private DateTimeOffset _lastAt;
+
+    public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier)
+    {
+        Start = step.At;
+        PreviousAt = step.PreviousAt;
+        Baseline = baseline;
+        InitialDelta = step.Delta;
+        InrushW = step.FirstPowerW;
+        Tier = tier;
+        Contribution = step.Delta;
+        MinPowerW = MaxPowerW = step.Delta.PowerW;
+        _lastAt = step.SettledAt;
+        Record(step.SettledAt, step.Delta.PowerW);
+    }
+
+    public DateTimeOffset Start { get; }
+
+    /// <summary>The reading before the switch-on: the load came on between it and <see cref="Start"/>.</summary>
+    public DateTimeOffset PreviousAt { get; }
+
+    public LoadVector Baseline { get; private set; }
+
+    public LoadVector InitialDelta { get; }
+
+    public double InrushW { get; }
+
+    /// <summary>The lowest tier of the readings it was seen with: features above it are blank.</summary>
+    public MeterTier Tier { get; private set; }
+
+    public LoadVector Contribution { get; private set; }
+
+    public double MinPowerW { get; private set; }
+
+    public double MaxPowerW { get; private set; }
+
+    public double EnergyWh { get; private set; }
+
+    public double MeanIntervalSeconds => _intervals == 0 ? double.NaN : _intervalSum / _intervals;
+
+    public DateTimeOffset LastAt => _lastAt;
+
+    /// <summary>The next classification checkpoint (index into the detector's checkpoint ages).</summary>
+    public int NextCheckpoint { get; set; }
+
+    /// <summary>Successive checkpoints at or above the confirmation probability, and their mean probability.</summary>
+    public int Hits { get; set; }
+
+    public double HitProbabilitySum { get; set; }
+
+    /// <summary>The confirmed charging session, once there is one.</summary>
+    public SessionState? Session { get; set; }
+
+    /// <summary>Since when the contribution has been below the end threshold (null while above it).</summary>
+    public DateTimeOffset? LowSince { get; set; }
+
+    public void ShiftBaseline(in LoadVector delta) => Baseline += delta;
+
+    public void Observe(DateTimeOffset at, in LoadVector reading, MeterTier tier)
+    {
+        if (at <= _lastAt)
+        {
+            return;
+        }
+
+        var previousPower = Contribution.PowerW;
+        Contribution = reading - Baseline;
+        if (tier < Tier)
+        {
+            Tier = tier;
+        }
+
+        var seconds = (at - _lastAt).TotalSeconds;
+        if (seconds > 0)
+        {
+            EnergyWh += (previousPower + Contribution.PowerW) / 2 * seconds / 3600;
+            _intervalSum += seconds;
+            _intervals++;
+        }
+
+        _lastAt = at;
+        MinPowerW = Math.Min(MinPowerW, Contribution.PowerW);
+        MaxPowerW = Math.Max(MaxPowerW, Contribution.PowerW);
+        Record(at, Contribution.PowerW);
+    }
+
+    /// <summary>Frees the history once the load is neither classified nor a session any more.</summary>
+    public void ForgetHistory()
+    {
+        _times = null;
+        _powers = null;
+        _historyCount = 0;
+    }
+
+    /// <summary>The mean power over the last <paramref name="seconds"/> (at least the latest reading).</summary>
+    public double RecentPowerW(DateTimeOffset now, double seconds)
+    {
+        var (sum, _, count) = Sums(now, seconds);
+        return count == 0 ? Contribution.PowerW : sum / count;
+    }
+
+    /// <summary>Standard deviation over mean of the power in the last <paramref name="seconds"/>; NaN with fewer than three readings.</summary>
+    public double Variation(DateTimeOffset now, double seconds)
+    {
+        var (sum, squares, count) = Sums(now, seconds);
+        if (count < 3)
+        {
+            return double.NaN;
+        }
+
+        var mean = sum / count;
+        var variance = Math.Max(0, (squares / count) - (mean * mean));
+        return Math.Abs(mean) < 1 ? double.NaN : Math.Sqrt(variance) / Math.Abs(mean);
+    }
+
+    /// <summary>The least-squares slope of the power over the last <paramref name="seconds"/>, in % of its mean per minute.</summary>
+    public double SlopePercentPerMinute(DateTimeOffset now, double seconds)
+    {
+        if (_times is null || _powers is null)
+        {
+            return double.NaN;
+        }
+
+        var age = (now - Start).TotalSeconds;
+        double n = 0, st = 0, sp = 0, stt = 0, stp = 0, first = double.NaN, last = double.NaN;
+        for (var k = 0; k < _historyCount; k++)
+        {
+            var i = (_historyStart + k) % HistoryCapacity;
+            var t = _times[i];
+            if (t < age - seconds)
+            {
+                continue;
+            }
+
+            first = double.IsNaN(first) ? t : first;
+            last = t;
+            var p = _powers[i];
+            n++;
+            st += t;
+            sp += p;
+            stt += t * t;
+            stp += t * p;
+        }
+
+        var denominator = (n * stt) - (st * st);
+        if (n < 3 || last - first < 5 || denominator <= 0 || Math.Abs(sp / n) < 1)
+        {
+            return double.NaN;
+        }
+
+        var slope = ((n * stp) - (st * sp)) / denominator;
+        return slope * 60 / Math.Abs(sp / n) * 100;
+    }
+
+    private (double Sum, double Squares, int Count) Sums(DateTimeOffset now, double seconds)
+    {
+        if (_times is null || _powers is null)
+        {
+            return (0, 0, 0);
+        }
+
+        var from = (now - Start).TotalSeconds - seconds;
+        double sum = 0, squares = 0;
+        var count = 0;
+        for (var k = _historyCount - 1; k >= 0; k--)
+        {
+            var i = (_historyStart + k) % HistoryCapacity;
+            if (_times[i] < from)
+            {
+                break;
+            }
+
+            sum += _powers[i];
+            squares += _powers[i] * _powers[i];
+            count++;
+        }
+
+        return (sum, squares, count);
+    }
+
+    private void Record(DateTimeOffset at, double power)
+    {
+        if (_times is null || _powers is null)
+        {
+            return;
+        }
+
+        var index = (_historyStart + _historyCount) % HistoryCapacity;
+        if (_historyCount == HistoryCapacity)
+        {
+            _historyStart = (_historyStart + 1) % HistoryCapacity;
+        }
+        else
+        {
+            _historyCount++;
+        }
+
+        _times[index] = (at - Start).TotalSeconds;
+        _powers[index] = power;
+    }
+}
+
+/// <summary>The mutable state of a confirmed charging session, owned by its tracked load.</summary>
+internal sealed class SessionState(DateTimeOffset detectedAt, double confidence)
+{
+    public DateTimeOffset DetectedAt { get; } = detectedAt;
+
+    public double Confidence { get; } = confidence;
+
+    public ChargingStage Stage { get; set; } = ChargingStage.Bulk;
+
+    /// <summary>The highest half-minute mean power so far: stages are read against it.</summary>
+    public double PeakW { get; set; }
+
+    public bool ReportedUnusuallyLong { get; set; }
+}

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Analytics.Cli.Charging;
+using EdgeSafety.Appliances;
+
+namespace EdgeSafety.Analytics.Cli;
+
+/// <summary>
+/// <c>train</c>: generates the training data from the appliance library's Training scenarios (fixed seeds), trains
+/// one XGBoost model per meter tier, scores them on validation households and writes the models and the model card.
+/// The committed models are this command's output with its defaults, byte for byte.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<DirectoryInfo>("--output") { Description = "Where to write ebike-<tier>.json and MODEL_CARD.md", DefaultValueFactory = _ => new DirectoryInfo("analytics/models") };
+        var households = new Option<int>("--households") { Description = "Training households per sampling (1-2 s, 5-15 s, 60 s)", DefaultValueFactory = _ => TrainingPlan.DefaultHouseholds };
+        var validation = new Option<int>("--validation-households") { Description = "Validation households (1-2 s sampling) for the model card's figures", DefaultValueFactory = _ => TrainingPlan.DefaultValidationHouseholds };
+        var command = new Command("train", "Train the e-bike charging models from simulated households and write them with their model card") { output, households, validation };
+        command.SetAction(parse =>
+        {
+            var plan = new TrainingPlan(parse.GetValue(households), parse.GetValue(validation));
+            if (plan.Households < 1 || plan.ValidationHouseholds < 1)
+            {
+                Console.Error.WriteLine("error: --households and --validation-households must be at least 1");
+                return 2;
+            }
+
+            return Run(parse.GetValue(output)!, plan);
+        });
+        return command;
+    }
+
+    private static int Run(DirectoryInfo output, TrainingPlan plan)
+    {
+        output.Create();
+        var options = new ChargingDetectorOptions();
+        Console.Error.WriteLine($"collecting fingerprints from {plan.TrainingSets.Sum(s => s.Households)} households...");
+        var rows = ModelTraining.Collect(plan.TrainingSets, options);
+        foreach (var (tier, tierRows) in rows.OrderByDescending(r => r.Key))
+        {
+            Console.Error.WriteLine($"training {ChargingModels.TierName(tier)}: {tierRows.Labels.Count} fingerprints, {tierRows.Positives} of chargers");
+            using var booster = ModelTraining.Train(tierRows);
+            booster.SaveJson(Path.Combine(output.FullName, ChargingModels.FileName(tier)));
+        }
+
+        Console.Error.WriteLine($"validating on {plan.Validation.Households} households...");
+        using var models = ChargingModels.Load(output.FullName);
+        var figures = EvaluationReport.Figures(plan.Validation, Evaluation.Run(plan.Validation, models, options));
+        File.WriteAllText(Path.Combine(output.FullName, "MODEL_CARD.md"), ModelCard(plan, rows, figures, options));
+        Console.Error.WriteLine($"wrote {output.FullName}");
+        return 0;
+    }
+
+    private static string ModelCard(TrainingPlan plan, Dictionary<MeterTier, TierRows> rows, SetFigures validation, ChargingDetectorOptions options)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# E-bike charging models: model card");
+        text.AppendLine();
+        text.AppendLine("Written by the train command; do not edit. Reproduce the committed files byte for byte with:");
+        text.AppendLine();
+        text.AppendLine("```sh");
+        text.AppendLine(plan.IsDefault ? "./edgesafety train" : Invariant($"./edgesafety train --households {plan.Households} --validation-households {plan.ValidationHouseholds}"));
+        text.AppendLine("```");
+        text.AppendLine();
+        text.AppendLine("## What the models do");
+        text.AppendLine();
+        text.AppendLine("Each model (`ebike-harmonic.json`, `ebike-thd.json`, `ebike-basic.json`: XGBoost 1.7 JSON, `binary:logistic`) gives the");
+        text.AppendLine("probability that a load added to a household's total is an e-bike charger, from its fingerprint at a checkpoint after");
+        text.AppendLine("it came on. The detector (analytics/EdgeSafety.Analytics.Charging) confirms a session when "
+            + Invariant($"{options.ConfirmCheckpoints} successive checkpoints reach {options.ConfirmProbability} and the load has lasted {options.MinConfirmSeconds} s (see analytics/README.md)."));
+        text.AppendLine();
+        text.AppendLine("## Features (in column order; NaN where the meter's tier lacks them)");
+        text.AppendLine();
+        text.AppendLine(string.Join(", ", Fingerprint.Names.Select(n => $"`{n}`")));
+        text.AppendLine();
+        text.AppendLine("## Data");
+        text.AppendLine();
+        text.AppendLine("Simulated households of simulators/EdgeSafety.Appliances, `ParameterSet.Training`, starting " + SimulatedMeter.Start.ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture) + ":");
+        text.AppendLine();
+        text.AppendLine("| set | seeds | households | days each | sampling |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var set in plan.TrainingSets.Append(plan.Validation))
+        {
+            text.AppendLine(Invariant($"| {set.Name} | {set.FirstSeed}..{set.FirstSeed + set.Households - 1} | {set.Households} | {set.Days} | {set.Sampling.Name} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("A fingerprint is labelled 1 when an e-bike charger was plugged in between the reading before the load's step and two");
+        text.AppendLine("seconds after it (ground truth of the generator), 0 otherwise. Rows per tier:");
+        text.AppendLine();
+        text.AppendLine("| tier | fingerprints | of chargers |");
+        text.AppendLine("|---|---|---|");
+        foreach (var (tier, tierRows) in rows.OrderByDescending(r => r.Key))
+        {
+            text.AppendLine(Invariant($"| {ChargingModels.TierName(tier)} | {tierRows.Labels.Count} | {tierRows.Positives} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Parameters");
+        text.AppendLine();
+        text.AppendLine(Invariant($"{ModelTraining.Rounds} rounds; ") + string.Join(", ", ModelTraining.Parameters.Select(p => $"`{p.Name}={p.Value}`")) + ".");
+        text.AppendLine();
+        text.AppendLine("## Validation (households not trained on, Training parameters)");
+        text.AppendLine();
+        text.Append(EvaluationReport.Markdown([validation]));
+        text.AppendLine("Held-out figures (other seeds and the HeldOut parameter set) come from the evaluate command: docs/benchmarks.md.");
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Which households train and validate the models; the defaults make the committed models.</summary>
+internal sealed record TrainingPlan(int Households, int ValidationHouseholds)
+{
+    public const int DefaultHouseholds = 40;
+    public const int DefaultValidationHouseholds = 20;
+
+    public bool IsDefault => Households == DefaultHouseholds && ValidationHouseholds == DefaultValidationHouseholds;
+
+    public IReadOnlyList<ScenarioSet> TrainingSets =>
+    [
+        new("train-fast", ParameterSet.Training, 1, Households, 2, Sampling.Fast),
+        new("train-medium", ParameterSet.Training, 10_001, Households, 3, Sampling.Medium),
+        new("train-slow", ParameterSet.Training, 20_001, Households, 4, Sampling.Slow),
+    ];
+
+    public ScenarioSet Validation => new("validation", ParameterSet.Training, 50_001, ValidationHouseholds, 2, Sampling.Fast);
+}
