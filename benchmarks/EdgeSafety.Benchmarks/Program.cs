@@ -66,8 +66,8 @@ static async Task<int> FootprintAsync(int seconds)
 {
     var variants = new (string Name, Dictionary<string, string> Environment)[]
     {
-        ("as shipped (workstation GC, not concurrent)", []),
-        ("DOTNET_gcServer=1, DOTNET_gcConcurrent=1 (the Web SDK's defaults)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" }),
+        ("as shipped (server GC with DATAS, concurrent)", []),
+        ("DOTNET_gcServer=0, DOTNET_gcConcurrent=0 (workstation, not concurrent)", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" }),
         ("DOTNET_GCHeapHardLimit=0x2000000 (32 MiB)", new() { ["DOTNET_GCHeapHardLimit"] = "0x2000000" }),
         ("DOTNET_TieredCompilation=0", new() { ["DOTNET_TieredCompilation"] = "0" }),
     };

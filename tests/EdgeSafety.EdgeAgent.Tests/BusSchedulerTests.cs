@@ -14,7 +14,7 @@ public sealed class BusSchedulerTests : IAsyncLifetime
 
     /// <summary>Counted after the start-up polls, for whole seconds of the devices' 1 s interval.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(8);
 
     private readonly HttpClient _http = new();
     private SimulatedSite _site = null!;
@@ -35,10 +35,14 @@ public sealed class BusSchedulerTests : IAsyncLifetime
         var alone = await CountLiveReadingsAsync(subscriber, silentSlave: false);
         var beside = await CountLiveReadingsAsync(subscriber, silentSlave: true);
 
+        // Polled like a live device (300 ms timeout, one retry, every second), the silent slave would take 0.6 s of every
+        // second and leave the live devices about half their rate; backed off, it costs them nothing measurable. The
+        // margin is for a loaded machine, where the simulator itself may answer late now and then.
+        var counts = string.Join(", ", LiveDevices.Select(d => $"{d}: {alone[d]} alone, {beside[d]} beside it"));
         foreach (var device in LiveDevices)
         {
-            alone[device].Should().BeGreaterThanOrEqualTo((int)Window.TotalSeconds - 1, $"{device} is polled every second on a bus with room for it");
-            beside[device].Should().BeGreaterThanOrEqualTo(alone[device] - 1, $"{device} keeps its rate beside a silent slave");
+            alone[device].Should().BeGreaterThanOrEqualTo((int)Window.TotalSeconds - 2, $"{device} is polled every second on a bus with room for it ({counts})");
+            beside[device].Should().BeGreaterThanOrEqualTo((int)Math.Floor(alone[device] * 0.8) - 1, $"{device} keeps its rate beside a silent slave ({counts})");
         }
 
         subscriber.Arrivals("meter-silent").Should().BeEmpty();
@@ -83,7 +87,7 @@ public sealed class BusSchedulerTests : IAsyncLifetime
         (await PrometheusText.ReadAsync(_http, metrics, "agent_bus_transactions_total{bus=\"bus1\"}")).Should().BeGreaterThan(20);
         (await PrometheusText.ReadAsync(_http, metrics, "agent_poll_failures_total{reason=\"Timeout\"}")).Should().BeGreaterThanOrEqualTo(2);
         await Eventually.SucceedsAsync(async () =>
-            (await PrometheusText.ReadAsync(_http, metrics, "agent_bus_utilisation{bus=\"bus1\"}")).Should().BeInRange(0.5, 1.0,
+            (await PrometheusText.ReadAsync(_http, metrics, "agent_bus_utilisation{bus=\"bus1\"}")).Should().BeInRange(0.4, 1.0,
                 "three devices polled every second take about 0.75 s of wire time at 9600 baud"),
             TimeSpan.FromSeconds(25), "a full 10 s window of bus utilisation");
         agent.Output.Split('\n').Count(l => l.Contains("Device meter-silent on bus bus1 (unit 5) is not answering", StringComparison.Ordinal))
