@@ -1,4 +1,5 @@
 using EdgeSafety.Alerts;
+using EdgeSafety.Alerts.Store;
 using EdgeSafety.Appliances;
 using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
@@ -13,13 +14,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EdgeSafety.Ingest.Tests;
 
 /// <summary>
-/// Ingest's services as the program composes them, in this process so the alert signals can be read where the alert
-/// engine takes them, against a real mosquitto and influxd; meters of simulated households publish as the protocol says.
+/// Ingest's services as the program composes them, in this process so the alert engine's store can be read directly,
+/// against a real mosquitto and influxd; meters of simulated households publish as the protocol says.
 /// </summary>
 public sealed class ChargingAlertTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly HttpClient _http = new();
+    private readonly TemporaryDirectory _data = new("ingest-charging");
     private MosquittoBroker _broker = null!;
     private InfluxServer _influx = null!;
     private WebApplication _ingest = null!;
@@ -37,6 +39,9 @@ public sealed class ChargingAlertTests : IAsyncLifetime
             ["Influx:BaseAddress"] = _influx.BaseAddress.ToString(),
             ["Ingest:FlushIntervalMilliseconds"] = "100",
             ["Charging:ModelsDirectory"] = RepositoryPaths.File("analytics", "models"),
+            ["Store:Directory"] = _data.Combine("spill"),
+            ["Alerts:Store:SqlitePath"] = _data.Combine("alerts.db"),
+            ["Alerts:RegistryPath"] = RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json"),
         });
         builder.AddServiceDefaults();
         builder.AddIngestServices();
@@ -51,6 +56,7 @@ public sealed class ChargingAlertTests : IAsyncLifetime
         await _influx.DisposeAsync();
         await _broker.DisposeAsync();
         _http.Dispose();
+        _data.Dispose();
     }
 
     [Fact]
@@ -98,18 +104,17 @@ public sealed class ChargingAlertTests : IAsyncLifetime
             series.Select(s => s.Values.Single()[1].GetInt64()).Should().Equal(Seconds, Seconds);
         }, Bound, "every reading of both meters stored");
 
-        var signals = _ingest.Services.GetRequiredService<AlertSignalQueue>();
-        var raised = new List<AlertSignal>();
-        while (signals.Reader.TryRead(out var signal))
+        var store = _ingest.Services.GetRequiredService<AlertEngine>().Store;
+        var alerts = await Eventually.ReturnsAsync(async () =>
         {
-            raised.Add(signal);
-        }
-
-        var alert = raised.Should().ContainSingle().Subject;
+            var open = await store.ListAlertsAsync(new AlertQuery(OpenOnly: true, FlaggedOnly: false), CancellationToken.None);
+            return open.Count > 0 ? open : null;
+        }, Bound, "the charging alert in the alert store");
+        var alert = alerts.Should().ContainSingle().Subject;
         alert.Kind.Should().Be(AlertKind.EbikeCharging);
-        alert.Active.Should().BeTrue();
+        alert.ClearedAt.Should().BeNull();
         (alert.Site, alert.Gateway, alert.Device, alert.Unit).Should().Be(("haizhu", "gw-01", "meter-301", "room-301"));
-        (alert.At - pluggedIn!.Value).Should().BeLessThan(TimeSpan.FromMinutes(1));
+        (alert.FirstSeen - pluggedIn!.Value).Should().BeLessThan(TimeSpan.FromMinutes(1));
         DateTimeOffset.Parse(alert.Evidence["started_at"], System.Globalization.CultureInfo.InvariantCulture).Should().BeCloseTo(pluggedIn.Value, TimeSpan.FromSeconds(2));
         double.Parse(alert.Evidence["power_w"], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(80, 400);
         double.Parse(alert.Evidence["confidence"], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.8, 1);
