@@ -5,5 +5,8 @@ namespace EdgeSafety.Analytics.Cli;
 /// <summary>The analytics commands, one line each; their code is in their own files.</summary>
 internal static class AnalyticsCommands
 {
-    public static IEnumerable<Command> All() => [];
+    public static IEnumerable<Command> All() =>
+    [
+        NoiseCommand.Create(),
+    ];
 }
