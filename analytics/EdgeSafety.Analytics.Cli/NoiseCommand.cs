@@ -25,16 +25,17 @@ internal static class NoiseCommand
         var timeZone = new Option<string>("--tz") { Description = "the sensors' time zone (IANA)", DefaultValueFactory = _ => "Asia/Shanghai" };
         var dayStart = new Option<string>("--day-start") { Description = "local time the day period starts", DefaultValueFactory = _ => "06:00" };
         var nightStart = new Option<string>("--night-start") { Description = "local time the night period starts", DefaultValueFactory = _ => "22:00" };
+        var windows = new Option<string>("--windows") { Description = "short window lengths in minutes, comma-separated, each dividing an hour; 5 is the rule window", DefaultValueFactory = _ => "1,5,15" };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "skip unusable rows and count them (on stderr) instead of stopping at the first" };
 
         var command = new Command("noise", "Noise windows (LAeq, Lmax) and the alerts the rules would raise, one JSON line each.")
         {
-            file, zone, limits, timeZone, dayStart, nightStart, skipBad,
+            file, zone, limits, timeZone, dayStart, nightStart, windows, skipBad,
         };
         command.SetAction(result =>
         {
             if (ReadSettings(result.GetValue(zone), result.GetValue(limits), result.GetValue(timeZone)!, result.GetValue(dayStart)!,
-                    result.GetValue(nightStart)!, out var settings) is { } problem)
+                    result.GetValue(nightStart)!, result.GetValue(windows)!, out var settings) is { } problem)
             {
                 Console.Error.WriteLine($"noise: {problem}");
                 return 2;
@@ -54,7 +55,8 @@ internal static class NoiseCommand
         return command;
     }
 
-    private static string? ReadSettings(string? zone, string? limits, string timeZone, string dayStart, string nightStart, out NoiseMonitorSettings settings)
+    private static string? ReadSettings(string? zone, string? limits, string timeZone, string dayStart, string nightStart, string windows,
+        out NoiseMonitorSettings settings)
     {
         settings = null!;
         ZoneLimits? zoneLimits = null;
@@ -84,7 +86,18 @@ internal static class NoiseCommand
             return "--day-start and --night-start are local times as HH:mm";
         }
 
-        settings = new NoiseMonitorSettings { Limits = zoneLimits!, Calendar = new NoiseCalendar(tz, day, night) };
+        var lengths = windows.Split(',').Select(w => int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) ? minutes : 0).ToList();
+        if (lengths.Any(minutes => minutes <= 0))
+        {
+            return $"--windows '{windows}' is not a list of minutes such as 1,5,15";
+        }
+
+        settings = new NoiseMonitorSettings
+        {
+            Limits = zoneLimits!,
+            Calendar = new NoiseCalendar(tz, day, night),
+            WindowLengths = [.. lengths.Select(minutes => TimeSpan.FromMinutes(minutes))],
+        };
         return settings.Problem();
     }
 
