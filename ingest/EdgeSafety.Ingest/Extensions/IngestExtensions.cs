@@ -18,6 +18,7 @@ public static class IngestExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => new PointQueue(sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
         services.AddSingleton<AlertSignalQueue>();
+        services.AddNoiseRules();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value);
