@@ -42,7 +42,8 @@ public sealed class SimulatedInstallation : IDisposable
         {
             "household-meter" => ((IValueModel)new HouseholdMeterModel(random), DeviceKind.Meter),
             "noise" => (new NoiseLevelModel(random), DeviceKind.Noise),
-            _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise"),
+            "noise-scenarios" => (new NoiseScenarioModel(random), DeviceKind.Noise),
+            _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise, noise-scenarios"),
         };
         return profile.Kind == measures
             ? model
