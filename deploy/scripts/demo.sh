@@ -98,7 +98,9 @@ start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators
   --Simulator:Lines:0:DevicePath="$BUS_DEVICES"
 start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
-  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/"
+  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" \
+  --Noise:Sensors:0:Device=noise-courtyard --Noise:Sensors:0:Zone=1 --Noise:Sensors:0:RuleWindowMinutes=1 \
+  --Noise:Sensors:0:WarningIntervalMinutes=2 --Noise:Sensors:0:EscalateAfterMinutes=2
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
   --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"
@@ -118,6 +120,12 @@ EdgeSafety demo is running.
   Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
                      pin a value: curl -X PUT -H 'Content-Type: application/json' \\
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
+  Noise scenario     the courtyard sensor is judged on 1-minute windows in the demo (5 in production), so a
+                     square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
+                     curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\
+                       http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/scenario
+                     the warnings:  mosquitto_sub -p $MQTT_PORT -t 'edgesafety/v1/+/+/commands/warn' -v
+                     every step:    influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT * FROM noise_event'
   Logs               $LOGS
 Press Ctrl-C to stop.
 READY
