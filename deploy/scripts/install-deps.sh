@@ -9,7 +9,8 @@ if [ "${1:-}" = "--for" ]; then purpose="${2:-demo}"; fi
 packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl)
 if [ "$purpose" = "test" ]; then
   # python3-serial-asyncio is only a recommendation of python3-pymodbus, but its serial server needs it.
-  packages+=(mbpoll python3-pymodbus python3-serial-asyncio chromium)
+  # python3-aiosmtpd: a real SMTP server for the e-mail notification tests.
+  packages+=(mbpoll python3-pymodbus python3-serial-asyncio chromium python3-aiosmtpd)
 fi
 
 missing=()

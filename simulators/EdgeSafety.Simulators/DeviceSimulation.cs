@@ -1,3 +1,4 @@
+using EdgeSafety.Appliances;
 using EdgeSafety.Devices;
 using EdgeSafety.Modbus;
 using EdgeSafety.Simulators.Models;
@@ -26,6 +27,9 @@ public sealed class DeviceSimulation : IDisposable
     }
 
     public SimulatedDevice Settings { get; }
+
+    /// <summary>The household this device measures, for a household meter; null for other devices.</summary>
+    public LiveHousehold? Household => (_model as HouseholdMeterModel)?.Household;
 
     public DeviceProfile Profile { get; }
 

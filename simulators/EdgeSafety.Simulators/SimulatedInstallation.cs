@@ -1,3 +1,4 @@
+using EdgeSafety.Appliances;
 using EdgeSafety.Contracts;
 using EdgeSafety.Devices;
 using EdgeSafety.Simulators.Models;
@@ -40,7 +41,8 @@ public sealed class SimulatedInstallation : IDisposable
     {
         var (model, measures) = device.Model switch
         {
-            "household-meter" => ((IValueModel)new HouseholdMeterModel(random), DeviceKind.Meter),
+            "household-meter" => ((IValueModel)new HouseholdMeterModel(
+                new LiveHousehold(random.Next(), DateTimeOffset.Now, device.Household.ToOptions()), device.Household.TimeScale), DeviceKind.Meter),
             "noise" => (new NoiseLevelModel(random), DeviceKind.Noise),
             "noise-scenarios" => (new NoiseScenarioModel(random), DeviceKind.Noise),
             _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise, noise-scenarios"),

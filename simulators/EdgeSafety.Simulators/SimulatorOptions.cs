@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeSafety.Appliances;
 
 namespace EdgeSafety.Simulators;
 
@@ -45,4 +46,26 @@ public sealed class SimulatedDevice
     /// </summary>
     [Required]
     public string Model { get; set; } = string.Empty;
+
+    /// <summary>The household a "household-meter" device measures.</summary>
+    public SimulatedHousehold Household { get; set; } = new();
+}
+
+/// <summary>The household behind a simulated meter, from the appliance library (docs/appliances.md).</summary>
+public sealed class SimulatedHousehold
+{
+    /// <summary>RentedRoom or FamilyFlat; empty draws it from the seed.</summary>
+    public HouseholdKind? Kind { get; set; }
+
+    /// <summary>Whether the household lives its day (lights, cooking, screens, refrigerator); false: only what the control API plugs in.</summary>
+    public bool Schedule { get; set; } = true;
+
+    /// <summary>Whether its day includes e-bike charging on its own (mostly evenings and nights); off by default, so only the control API charges.</summary>
+    public bool ScheduledCharging { get; set; }
+
+    /// <summary>Simulated seconds per real second: 60 lives an hour of the household's day in a minute.</summary>
+    [Range(1, 3_600)]
+    public double TimeScale { get; set; } = 1;
+
+    public LiveHouseholdOptions ToOptions() => new() { Household = Kind, Schedule = Schedule, ScheduledCharging = ScheduledCharging };
 }

@@ -52,6 +52,6 @@ public static class SimulatorExtensions
             device.ReleasePins();
             return Results.NoContent();
         });
-        return app;
+        return app.MapApplianceControl();
     }
 }
