@@ -1,162 +1,102 @@
-using EdgeSafety.Contracts;
-using EdgeSafety.Devices;
-using EdgeSafety.Modbus;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.EdgeAgent;
 
 /// <summary>
-/// Polls the devices of every bus. Each bus has one thread and one Modbus connection, so exactly one
-/// transaction is on a serial line at a time; devices are polled in order of when they are due. A device
-/// that fails is logged when it starts and stops failing, not on every poll.
+/// Runs one <see cref="BusScheduler"/> per configured bus and TCP endpoint, and follows the site configuration: when it
+/// changes, the schedulers of buses whose settings or devices changed, or that went away, are stopped and the new ones
+/// started; the others keep polling. Device health (and so which events were raised) is kept across such restarts;
+/// sequence numbers live in the outbox and are never touched.
 /// </summary>
 public sealed partial class BusPoller(
-    IOptions<AgentOptions> options,
-    DeviceProfiles profiles,
+    SiteConfiguration site,
     Outbox outbox,
+    DeviceEvents events,
+    DeviceStatuses statuses,
     AgentMetrics metrics,
     TimeProvider time,
-    ILogger<BusPoller> logger) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService
 {
-    private static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _changing = new(1, 1);
+    private readonly Dictionary<string, (string Fingerprint, BusScheduler Scheduler)> _running = new(StringComparer.Ordinal);
+    private readonly ILogger<BusPoller> _logger = loggers.CreateLogger<BusPoller>();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        var buses = settings.Buses.Select(bus =>
-        {
-            var devices = settings.Devices
-                .Where(d => d.Bus == bus.Name)
-                .Select(d => new PolledDevice(d, profiles[d.Profile], ReadPlan.For(profiles[d.Profile])))
-                .ToList();
-            return Task.Factory.StartNew(() => PollBus(bus, devices, stoppingToken), stoppingToken,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        });
-        return Task.WhenAll(buses);
-    }
-
-    private void PollBus(BusOptions bus, List<PolledDevice> devices, CancellationToken stoppingToken)
-    {
-        if (devices.Count == 0)
-        {
-            return;
-        }
-
-        ModbusClient? client = null;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            await RunAsync(site.Follow(RunAsync), stoppingToken);
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await _changing.WaitAsync(CancellationToken.None);
+            await Task.WhenAll(_running.Values.Select(r => r.Scheduler.StopAsync()));
+            _running.Clear();
+            _changing.Release();
+        }
+    }
+
+    /// <summary>Makes the running schedulers match <paramref name="options"/> (already validated).</summary>
+    private async Task RunAsync(AgentOptions options, CancellationToken cancellationToken)
+    {
+        await _changing.WaitAsync(cancellationToken);
+        try
+        {
+            var profiles = DeviceProfiles.Load(Options.Create(options));
+            var wanted = options.AllBuses()
+                .Select(bus => (Bus: bus, Devices: options.Devices.Where(d => d.Bus == bus.Name).ToList()))
+                .Where(b => b.Devices.Count > 0)
+                .ToDictionary(b => b.Bus.Name, b => (b.Bus, b.Devices, Fingerprint: Fingerprint(options, b.Bus.Name, b.Devices, profiles)), StringComparer.Ordinal);
+
+            foreach (var (name, running) in _running.Where(r => !wanted.TryGetValue(r.Key, out var w) || w.Fingerprint != r.Value.Fingerprint).ToList())
             {
-                client ??= TryOpen(bus);
-                if (client is null)
+                await running.Scheduler.StopAsync();
+                _running.Remove(name);
+                if (!wanted.ContainsKey(name))
                 {
-                    stoppingToken.WaitHandle.WaitOne(ReopenDelay);
-                    continue;
+                    metrics.RemoveBus(name);
                 }
 
-                var device = devices.MinBy(d => d.NextDue)!;
-                var wait = device.NextDue - time.GetUtcNow();
-                if (wait > TimeSpan.Zero && stoppingToken.WaitHandle.WaitOne(wait))
-                {
-                    break;
-                }
+                LogBusStopped(name);
+            }
 
-                if (!Poll(client, bus, device))
-                {
-                    // The port itself failed (unplugged USB adapter): reopen it rather than poll a dead handle.
-                    client.Dispose();
-                    client = null;
-                }
+            statuses.KeepOnly(options.Devices.Select(d => d.Id).ToHashSet(StringComparer.Ordinal));
 
-                var now = time.GetUtcNow();
-                device.NextDue += device.Interval;
-                if (device.NextDue < now)
-                {
-                    // Behind schedule (slow answers, a timeout): skip missed slots instead of bursting to catch up.
-                    device.NextDue = now + device.Interval;
-                }
+            foreach (var (name, (bus, devices, fingerprint)) in wanted.Where(w => !_running.ContainsKey(w.Key)))
+            {
+                var scheduled = devices.Select(d => new ScheduledDevice(d, profiles[d.Profile], statuses.For(d.Id, events))).ToList();
+                var scheduler = new BusScheduler(bus, scheduled, options.SiteId, options.GatewayId, outbox, metrics, time,
+                    loggers.CreateLogger<BusScheduler>());
+                scheduler.Start();
+                _running[name] = (fingerprint, scheduler);
+                LogBusStarted(name, bus.Where, devices.Count);
             }
         }
         finally
         {
-            client?.Dispose();
+            _changing.Release();
         }
     }
 
-    private ModbusClient? TryOpen(BusOptions bus)
-    {
-        try
+    /// <summary>Everything a bus's scheduler depends on: its settings, its devices' and their profiles'.</summary>
+    private static string Fingerprint(AgentOptions options, string bus, List<DeviceOptions> devices, DeviceProfiles profiles) =>
+        JsonSerializer.Serialize(new object?[]
         {
-            var client = ModbusClient.ConnectRtu(bus.ToSettings(), TimeSpan.FromMilliseconds(bus.ResponseTimeoutMilliseconds));
-            LogBusOpened(bus.Name, bus.DevicePath, bus.BaudRate);
-            return client;
-        }
-        catch (ModbusException ex)
-        {
-            LogBusOpenFailed(bus.Name, bus.DevicePath, ex.Message, ReopenDelay);
-            return null;
-        }
-    }
+            options.Buses.FirstOrDefault(b => b.Name == bus),
+            options.TcpEndpoints.FirstOrDefault(e => e.Name == bus),
+            devices,
+            devices.Select(d => profiles[d.Profile]),
+        });
 
-    /// <summary>Polls one device; false when the serial port itself failed.</summary>
-    private bool Poll(ModbusClient client, BusOptions bus, PolledDevice device)
-    {
-        Dictionary<string, double> values;
-        try
-        {
-            values = DeviceReader.Read(client, (byte)device.Settings.UnitId, device.Plan);
-        }
-        catch (ModbusException ex)
-        {
-            metrics.PollFailures.Increment(ex.Kind.ToString());
-            if (!device.Failing)
-            {
-                device.Failing = true;
-                LogDeviceFailing(device.Settings.Id, bus.Name, device.Settings.UnitId, ex.Message);
-            }
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Polling {Devices} device(s) on bus {Bus} ({Where})")]
+    private partial void LogBusStarted(string bus, string where, int devices);
 
-            return ex.Kind is not (ModbusErrorKind.Io or ModbusErrorKind.ConnectionFailed);
-        }
-
-        if (device.Failing)
-        {
-            device.Failing = false;
-            LogDeviceRecovered(device.Settings.Id, bus.Name);
-        }
-
-        metrics.Polls.Increment();
-        var settings = options.Value;
-        var readAt = time.GetUtcNow();
-        outbox.Add(device.Settings.Id, Topics.Readings(settings.SiteId, settings.GatewayId, device.Settings.Id), sequence =>
-            ReadingCodec.Serialize(new Reading(device.Settings.Id, device.Profile.Kind, device.Profile.Model, device.Settings.Unit,
-                sequence, readAt, values)));
-        return true;
-    }
-
-    private sealed class PolledDevice(DeviceOptions settings, DeviceProfile profile, IReadOnlyList<RegisterBlock> plan)
-    {
-        public DeviceOptions Settings { get; } = settings;
-
-        public DeviceProfile Profile { get; } = profile;
-
-        public IReadOnlyList<RegisterBlock> Plan { get; } = plan;
-
-        public TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(settings.PollIntervalMilliseconds);
-
-        public DateTimeOffset NextDue { get; set; } = DateTimeOffset.MinValue;
-
-        public bool Failing { get; set; }
-    }
-
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Bus {Bus} open on {Path} at {Baud} baud")]
-    private partial void LogBusOpened(string bus, string path, int baud);
-
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Bus {Bus}: cannot open {Path} ({Error}); trying again in {Delay}")]
-    private partial void LogBusOpenFailed(string bus, string path, string error, TimeSpan delay);
-
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Device {Device} on bus {Bus} (unit {UnitId}) is not answering: {Error}")]
-    private partial void LogDeviceFailing(string device, string bus, int unitId, string error);
-
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Device {Device} on bus {Bus} answers again")]
-    private partial void LogDeviceRecovered(string device, string bus);
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Stopped polling bus {Bus} (its settings or devices changed, or it was removed)")]
+    private partial void LogBusStopped(string bus);
 }

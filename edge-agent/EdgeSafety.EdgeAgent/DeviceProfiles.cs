@@ -30,9 +30,15 @@ public sealed class AgentOptionsReferences : IValidateOptions<AgentOptions>
             failures.Add($"Agent.ProfilesDirectory: {ex.Message}");
         }
 
-        foreach (var duplicate in options.Buses.GroupBy(b => b.Name).Where(g => g.Count() > 1))
+        var busNames = options.Buses.Select(b => b.Name).Concat(options.TcpEndpoints.Select(e => e.Name)).ToList();
+        if (busNames.Count == 0)
         {
-            failures.Add($"Agent.Buses: the name '{duplicate.Key}' is used twice");
+            failures.Add("Agent.Buses: no serial bus and no TCP endpoint (Agent.TcpEndpoints) is configured");
+        }
+
+        foreach (var duplicate in busNames.GroupBy(name => name).Where(g => g.Count() > 1))
+        {
+            failures.Add($"Agent.Buses: the name '{duplicate.Key}' is used twice (names are unique among buses and TCP endpoints)");
         }
 
         foreach (var duplicate in options.Devices.GroupBy(d => d.Id).Where(g => g.Count() > 1))
@@ -48,9 +54,9 @@ public sealed class AgentOptionsReferences : IValidateOptions<AgentOptions>
         for (var i = 0; i < options.Devices.Count; i++)
         {
             var device = options.Devices[i];
-            if (options.Buses.All(b => b.Name != device.Bus))
+            if (!busNames.Contains(device.Bus))
             {
-                failures.Add($"Agent.Devices[{i}].Bus: '{device.Bus}' is not one of the configured buses ({string.Join(", ", options.Buses.Select(b => b.Name))})");
+                failures.Add($"Agent.Devices[{i}].Bus: '{device.Bus}' is not one of the configured buses ({string.Join(", ", busNames)})");
             }
 
             if (profiles is not null && !profiles.Contains(device.Profile))

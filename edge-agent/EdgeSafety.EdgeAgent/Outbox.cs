@@ -43,6 +43,12 @@ public sealed partial class Outbox : IDisposable
     /// <summary>The oldest reading not yet acknowledged.</summary>
     public long FirstOffset => _store.FirstOffset;
 
+    /// <summary>Messages on disk waiting for the broker's acknowledgement.</summary>
+    public long Count => _store.Count;
+
+    /// <summary>Bytes of the store's segment files.</summary>
+    public long SizeBytes => _store.SizeBytes;
+
     /// <summary>
     /// Opens the store and recovers the sequence numbers: those saved with its checkpoint, raised by every reading
     /// stored after it.
@@ -67,9 +73,9 @@ public sealed partial class Outbox : IDisposable
                 foreach (var record in batch.Records)
                 {
                     var (sequence, message) = Decode(record);
-                    if (Topics.TryParseReadings(message.Topic, out var source))
+                    if (SequenceOf(message.Topic) is { } numbered)
                     {
-                        sequences.Advance(source.Device, sequence);
+                        sequences.Advance(numbered, sequence);
                     }
                 }
 
@@ -89,16 +95,20 @@ public sealed partial class Outbox : IDisposable
         }
     }
 
+    /// <summary>The sequence a device's events are numbered in (its readings are numbered in the sequence named by its id).</summary>
+    public static string EventsSequence(string device) => device + "/events";
+
     /// <summary>
-    /// Stores the device's next reading, published on <paramref name="topic"/>. <paramref name="encode"/> gets the
-    /// reading's sequence number (one past the last one stored for the device, ever) and returns its payload. The
-    /// reading is on disk within the store's flush interval and published after that.
+    /// Stores the next message of a sequence (a device id for its readings, <see cref="EventsSequence"/> for its
+    /// events), published on <paramref name="topic"/>. <paramref name="encode"/> gets the message's sequence number
+    /// (one past the last one stored in that sequence, ever) and returns its payload. The message is on disk within the
+    /// store's flush interval and published after that.
     /// </summary>
-    public void Add(string device, string topic, Func<long, byte[]> encode)
+    public void Add(string sequenceName, string topic, Func<long, byte[]> encode)
     {
-        // Taken (and the device's counter moved) before the append: a checkpoint saved between the append and this
-        // would otherwise cover the record but not its number, and a restart would hand that number out again.
-        var sequence = _sequences.Take(device);
+        // Taken (and the counter moved) before the append: a checkpoint saved between the append and this would
+        // otherwise cover the record but not its number, and a restart would hand that number out again.
+        var sequence = _sequences.Take(sequenceName);
         var payload = encode(sequence);
         var topicBytes = Encoding.UTF8.GetBytes(topic);
         var record = new byte[SequenceLength + TopicLengthLength + topicBytes.Length + payload.Length];
@@ -140,6 +150,12 @@ public sealed partial class Outbox : IDisposable
     public void RemoveThrough(long offset) => _store.RemoveThrough(offset);
 
     public void Dispose() => _store.Dispose();
+
+    /// <summary>The sequence a stored message's topic numbers it in; null for a topic that is not numbered.</summary>
+    private static string? SequenceOf(string topic) =>
+        Topics.TryParseReadings(topic, out var reading) ? reading.Device
+        : Topics.TryParseEvents(topic, out var events) ? EventsSequence(events.Device)
+        : null;
 
     private static (long Sequence, StoredMessage Message) Decode(StoredRecord record)
     {

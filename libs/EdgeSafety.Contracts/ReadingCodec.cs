@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 
 namespace EdgeSafety.Contracts;
@@ -33,13 +32,6 @@ public static class ReadingCodec
 
     public const int MaxValues = 256;
 
-    private static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>Gateway clocks drift; a reading more than this ahead of the receiver's clock is refused.</summary>
-    private static readonly TimeSpan MaxClockAhead = TimeSpan.FromDays(1);
-
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
-
     public static byte[] Serialize(Reading reading)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -56,7 +48,7 @@ public static class ReadingCodec
             }
 
             json.WriteNumber("seq", reading.Sequence);
-            json.WriteString("ts", reading.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("ts", JsonPayload.FormatTimestamp(reading.Timestamp));
             json.WriteStartObject("values");
             foreach (var (name, value) in reading.Values)
             {
@@ -75,85 +67,29 @@ public static class ReadingCodec
     /// rejection with a detail fit for a log line.
     /// </summary>
     public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now,
-        out ReadingSource source, out Reading? reading, out Rejection? rejection)
-    {
-        reading = null;
-        if (!Topics.TryParseReadings(topic, out source))
-        {
-            rejection = new(RejectionReason.UnknownTopic, $"'{Truncate(topic)}' is not a readings topic");
-            return false;
-        }
-
-        if (payload.Length > MaxPayloadBytes)
-        {
-            rejection = new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {MaxPayloadBytes}");
-            return false;
-        }
-
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(payload, ReaderOptions);
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                document.Dispose();
-                rejection = new(RejectionReason.NotJson, "trailing data after the JSON object");
-                return false;
-            }
-        }
-        catch (JsonException ex)
-        {
-            rejection = new(RejectionReason.NotJson, ex.Message);
-            return false;
-        }
-
-        using (document)
-        {
-            rejection = Validate(document.RootElement, source, now, out reading);
-            return rejection is null;
-        }
-    }
+        out ReadingSource source, out Reading? reading, out Rejection? rejection) =>
+        JsonPayload.TryParse(topic, payload, now, Topics.TryParseReadings, "readings", MaxPayloadBytes, Validate,
+            out source, out reading, out rejection);
 
     private static Rejection? Validate(JsonElement root, ReadingSource source, DateTimeOffset now, out Reading? reading)
     {
         reading = null;
-        if (root.ValueKind != JsonValueKind.Object)
+        if (JsonPayload.RequireHeader(root, Version, source, out var device) is { } headerError)
         {
-            return new(RejectionReason.WrongType, "the payload must be a JSON object");
+            return headerError;
         }
 
-        if (!root.TryGetProperty("v", out var version))
-        {
-            return Missing("v");
-        }
-
-        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != Version)
-        {
-            return new(RejectionReason.UnsupportedVersion, $"v is {Truncate(version.GetRawText())}, this receiver reads {Version}");
-        }
-
-        if (RequireString(root, "device", out var device) is { } deviceError)
-        {
-            return deviceError;
-        }
-
-        if (device != source.Device)
-        {
-            return new(RejectionReason.TopicMismatch, $"device '{Truncate(device)}' published on the topic of '{source.Device}'");
-        }
-
-        if (RequireString(root, "kind", out var kindName) is { } kindError)
+        if (JsonPayload.RequireString(root, "kind", out var kindName) is { } kindError)
         {
             return kindError;
         }
 
         if (!TryParseKind(kindName, out var kind))
         {
-            return new(RejectionReason.InvalidValue, $"kind '{Truncate(kindName)}' is not one of meter, noise");
+            return new(RejectionReason.InvalidValue, $"kind '{JsonPayload.Truncate(kindName)}' is not one of meter, noise");
         }
 
-        if (RequireString(root, "profile", out var profile) is { } profileError)
+        if (JsonPayload.RequireString(root, "profile", out var profile) is { } profileError)
         {
             return profileError;
         }
@@ -169,39 +105,23 @@ public static class ReadingCodec
             unit = unitElement.GetString();
             if (!Topics.IsValidId(unit))
             {
-                return new(RejectionReason.InvalidValue, $"unit '{Truncate(unit ?? string.Empty)}' is not a valid identifier");
+                return new(RejectionReason.InvalidValue, $"unit '{JsonPayload.Truncate(unit ?? string.Empty)}' is not a valid identifier");
             }
         }
 
-        if (!root.TryGetProperty("seq", out var seqElement))
+        if (JsonPayload.RequireSequence(root, out var sequence) is { } sequenceError)
         {
-            return Missing("seq");
+            return sequenceError;
         }
 
-        if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var sequence) || sequence < 0)
+        if (JsonPayload.RequireTimestamp(root, now, out var timestamp) is { } timestampError)
         {
-            return new(RejectionReason.WrongType, "seq must be a non-negative integer");
-        }
-
-        if (RequireString(root, "ts", out var tsText, validateId: false) is { } tsError)
-        {
-            return tsError;
-        }
-
-        if (!DateTimeOffset.TryParse(tsText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
-            || !tsText.Contains('T', StringComparison.Ordinal))
-        {
-            return new(RejectionReason.InvalidValue, $"ts '{Truncate(tsText)}' is not an ISO-8601 time");
-        }
-
-        if (timestamp < EarliestTimestamp || timestamp > now + MaxClockAhead)
-        {
-            return new(RejectionReason.InvalidValue, $"ts {tsText} is outside the accepted range (2000 to one day ahead of {now:u})");
+            return timestampError;
         }
 
         if (!root.TryGetProperty("values", out var valuesElement))
         {
-            return Missing("values");
+            return JsonPayload.Missing("values");
         }
 
         if (valuesElement.ValueKind != JsonValueKind.Object)
@@ -214,7 +134,7 @@ public static class ReadingCodec
         {
             if (!IsValueName(property.Name))
             {
-                return new(RejectionReason.InvalidValue, $"value name '{Truncate(property.Name)}' is not lower_snake_case of at most 64 characters");
+                return new(RejectionReason.InvalidValue, $"value name '{JsonPayload.Truncate(property.Name)}' is not lower_snake_case of at most 64 characters");
             }
 
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var number) || !double.IsFinite(number))
@@ -269,28 +189,4 @@ public static class ReadingCodec
     public static bool IsValueName(string name) =>
         name.Length is >= 1 and <= 64 && char.IsAsciiLetterLower(name[0])
         && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
-
-    private static Rejection? RequireString(JsonElement root, string name, out string value, bool validateId = true)
-    {
-        value = string.Empty;
-        if (!root.TryGetProperty(name, out var element))
-        {
-            return Missing(name);
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return new(RejectionReason.WrongType, $"{name} must be a string");
-        }
-
-        value = element.GetString()!;
-        return validateId && !Topics.IsValidId(value)
-            ? new(RejectionReason.InvalidValue, $"{name} '{Truncate(value)}' is not a valid identifier")
-            : null;
-    }
-
-    private static Rejection Missing(string name) => new(RejectionReason.MissingField, $"{name} is missing");
-
-    /// <summary>Rejection details go to logs: never echo an attacker's megabyte back.</summary>
-    private static string Truncate(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
 }

@@ -15,6 +15,7 @@ public sealed class RegisterBank : IDisposable
     private readonly Lock _sync = new();
     private readonly ModbusMappingHandle _mapping;
     private bool _disposed;
+    private bool _silent;
 
     public RegisterBank(int holdingRegisterCount, int inputRegisterCount)
     {
@@ -35,6 +36,16 @@ public sealed class RegisterBank : IDisposable
     }
 
     public int HoldingRegisterCount { get; }
+
+    /// <summary>
+    /// A silent bank answers nothing, as a device that lost power or its wiring: an RTU server leaves its requests
+    /// unanswered, a TCP server answers them as a gateway whose target does not respond (exception 0x0B).
+    /// </summary>
+    public bool Silent
+    {
+        get => Volatile.Read(ref _silent);
+        set => Volatile.Write(ref _silent, value);
+    }
 
     public int InputRegisterCount { get; }
 

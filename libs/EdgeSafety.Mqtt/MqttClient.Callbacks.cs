@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeSafety.Mqtt;
 
 /// <summary>
-/// libmosquitto's callbacks. They run on its network thread (mosquitto_loop_start), holding its callback mutex. The
+/// libmosquitto's callbacks. They run on the network thread (inside mosquitto_loop), holding its callback mutex. The
 /// obj/userdata pointer is a GCHandle to the client. An exception escaping into native code would end the process,
 /// so each entry point catches everything, logs it and counts it.
 /// </summary>
@@ -22,9 +22,11 @@ public sealed unsafe partial class MqttClient
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             // libmosquitto formats a line for every packet once a log callback is set: only pay for that when asked.
-            Mosquitto.mosquitto_log_callback_set(_handle, &OnLog);
+            SetLibraryLog(true);
         }
     }
+
+    private void SetLibraryLog(bool on) => Mosquitto.mosquitto_log_callback_set(_handle, on ? &OnLog : null);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void OnConnect(nint mosq, nint obj, int rc) =>
@@ -100,6 +102,13 @@ public sealed unsafe partial class MqttClient
             return;
         }
 
+        _failedAttempts = 0;
+        if (_options.TlsCaFile is not null && !_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Listened only to learn why a handshake fails (StartAttempt). Not inside on_log: this takes its mutex.
+            SetLibraryLog(false);
+        }
+
         TaskCompletionSource? firstConnack;
         lock (_sync)
         {
@@ -150,8 +159,10 @@ public sealed unsafe partial class MqttClient
             $"{reason} (broker {_endpoint}, client id \"{_options.ClientId}\", user \"{_options.Username}\")"));
     }
 
+    /// <summary>On the network thread: from on_disconnect, or from the loop when libmosquitto did not call it.</summary>
     private void HandleDisconnect(int rc, int errno)
     {
+        _endReported = true;
         bool wasConnected;
         bool stopping;
         lock (_sync)
@@ -169,7 +180,7 @@ public sealed unsafe partial class MqttClient
             // A refused CONNACK (MOSQ_ERR_CONN_REFUSED) was reported by HandleRefused already.
             if (!stopping && rc != Mosquitto.MOSQ_ERR_CONN_REFUSED)
             {
-                ReportUnreachable(Reason(rc, errno));
+                AttemptFailed(rc, errno);
             }
 
             return;
@@ -271,18 +282,22 @@ public sealed unsafe partial class MqttClient
         waiters.ForEach(w => w.TrySetException(error));
     }
 
+    /// <summary>
+    /// The library's lines are details (the client logs what matters in its own words, with the reason): debug only.
+    /// An error line is kept as the reason of the current attempt's failure. No line carries the password: libmosquitto
+    /// 2.0.11 logs the client id and packet types, never the CONNECT payload.
+    /// </summary>
     private void HandleLog(int level, byte* text)
     {
-        var logLevel = level switch
+        var line = Marshal.PtrToStringUTF8((nint)text) ?? "";
+        if (level == Mosquitto.MOSQ_LOG_ERR)
         {
-            Mosquitto.MOSQ_LOG_ERR => LogLevel.Error,
-            Mosquitto.MOSQ_LOG_WARNING => LogLevel.Warning,
-            Mosquitto.MOSQ_LOG_NOTICE or Mosquitto.MOSQ_LOG_INFO => LogLevel.Information,
-            _ => LogLevel.Debug,
-        };
-        if (_logger.IsEnabled(logLevel))
+            _lastLibraryError = line;
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
         {
-            MqttLog.Library(_logger, logLevel, Marshal.PtrToStringUTF8((nint)text) ?? "");
+            MqttLog.Library(_logger, line);
         }
     }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeSafety.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 client over libmosquitto 2.0.11, run by the library's own network thread (mosquitto_loop_start),
-/// which reconnects by itself with a growing delay and re-makes the subscriptions after every CONNACK.
+/// An MQTT 3.1.1 client over libmosquitto 2.0.11, optionally over TLS, run by its own network thread, which
+/// reconnects with a growing delay after any failure (TLS ones included) and re-makes the subscriptions after every CONNACK.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -54,10 +54,10 @@ public sealed partial class MqttClient : IAsyncDisposable
     /// <summary>Admits publishers one at a time, first come first served, so that waiting for a slot keeps their order.</summary>
     private readonly SemaphoreSlim _publishOrder = new(1, 1);
 
-    /// <summary>Serializes starting and stopping the network thread.</summary>
-    private readonly SemaphoreSlim _loopGate = new(1, 1);
+    /// <summary>Cancelled when the client stops: the network thread then disconnects cleanly and ends.</summary>
     private readonly CancellationTokenSource _stopping = new();
-    private bool _loopRunning;
+    private Thread? _networkThread;
+    private readonly TaskCompletionSource _networkThreadEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Action<MqttMessage>? _messageReceived;
     private long _handlerFailures;
@@ -111,7 +111,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     /// </summary>
     /// <remarks>
     /// The QoS 1 PUBACK reaches the broker only after the handler has returned: libmosquitto 2.0.11 queues it just before
-    /// calling on_message (lib/handle_publish.c, handle__publish), but with mosquitto_loop_start only the network thread
+    /// calling on_message (lib/handle_publish.c, handle__publish), but in threaded mode only the network thread
     /// writes (lib/packet_mosq.c, packet__queue), and that thread is running the handler. If the process dies inside the
     /// handler, the broker delivers the message again (to a persistent session). A handler that returns, normally or by
     /// throwing, has taken the message: finish or hand off durable work before returning. While it runs, nothing else is
@@ -150,10 +150,12 @@ public sealed partial class MqttClient : IAsyncDisposable
     public int InflightCount => Volatile.Read(ref _inflightCount);
 
     /// <summary>
-    /// Starts the network thread and completes at the first successful CONNACK. A refused CONNACK throws an
-    /// <see cref="MqttException"/> with the broker's reason. A broker that is down or unreachable is retried in the
-    /// background (reconnect delay from the options) until the token is cancelled. Call it once: when it fails or is
-    /// cancelled, the client is finished as after <see cref="DisconnectAsync"/> (create a new one to try again).
+    /// Starts the network thread and completes at the first successful CONNACK. A refused CONNACK, or a TLS failure (the
+    /// broker's certificate not trusted or not naming Host, a client certificate refused), throws an
+    /// <see cref="MqttException"/> with the broker's or OpenSSL's reason. A broker that is down or unreachable is retried
+    /// in the background (exponential backoff from the options) until the token is cancelled. Call it once: when it
+    /// fails or is cancelled, the client is finished as after <see cref="DisconnectAsync"/> (create a new one to try
+    /// again). After the first CONNACK, every failure (TLS ones included) is retried with the backoff.
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -170,18 +172,18 @@ public sealed partial class MqttClient : IAsyncDisposable
             _lifeCycle = LifeCycle.Running;
             _unreachableReported = false;
             connected = _firstConnack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _networkThread = new Thread(RunNetwork) { IsBackground = true, Name = $"mqtt {_endpoint}" };
+            _networkThread.Start();
         }
 
         try
         {
-            await StartLoopAsync().ConfigureAwait(false);
             await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // Refused, cancelled or disconnected: stop retrying, and the client is finished. libmosquitto cannot start a
-            // stopped client again: it is left "disconnected", in which a new network thread ends at once
-            // (lib/thread_mosq.c, mosquitto__thread_main; lib/loop.c, mosquitto_loop_forever).
+            // Refused, TLS failure, cancelled or disconnected: stop retrying, and the client is finished (a stopped
+            // libmosquitto client is left "disconnected"; create a new one to try again).
             await DisconnectAsync().ConfigureAwait(false);
             throw;
         }
@@ -277,7 +279,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         await DisconnectAsync().ConfigureAwait(false);
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // The network thread has ended (mosquitto_loop_stop joined it): no callback can use the handle or _self now.
+            // The network thread has ended (StopNetworkAsync waited for it): no callback can use the handle or _self now.
             _handle.Dispose();
             _self.Free();
             _stopping.Dispose();
@@ -287,7 +289,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await StopLoopAsync().ConfigureAwait(false);
+        await StopNetworkAsync().ConfigureAwait(false);
         TaskCompletionSource? firstConnack;
         List<TaskCompletionSource> waiting;
         bool wasConnected;
@@ -321,14 +323,21 @@ public sealed partial class MqttClient : IAsyncDisposable
     private unsafe void Configure(MqttWill? will)
     {
         SetCallbacks();
+        // Our own thread runs the loop (RunNetwork): calls from other threads only queue packets and wake it.
+        Check(Mosquitto.mosquitto_threaded_set(_handle, true), "mosquitto_threaded_set");
         Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_PROTOCOL_VERSION, Mosquitto.MQTT_PROTOCOL_V311), "MOSQ_OPT_PROTOCOL_VERSION");
         // The same setting as mosquitto_max_inflight_messages_set (lib/messages_mosq.c calls this option), so that
         // libmosquitto never holds back a publish our semaphore let through.
         Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_SEND_MAXIMUM, _options.MaxInflightMessages), "MOSQ_OPT_SEND_MAXIMUM");
         // Alarms are small and latency matters more than packing them.
         Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_TCP_NODELAY, 1), "MOSQ_OPT_TCP_NODELAY");
-        Check(Mosquitto.mosquitto_reconnect_delay_set(_handle, (uint)_options.ReconnectDelayMinSeconds,
-            (uint)_options.ReconnectDelayMaxSeconds, exponentialBackoff: true), "mosquitto_reconnect_delay_set");
+        if (_options.TlsCaFile is not null)
+        {
+            // libmosquitto verifies the broker's certificate chain and that it names Host (tls_insecure stays false).
+            Check(Mosquitto.mosquitto_tls_set(_handle, _options.TlsCaFile, null, _options.TlsCertFile, _options.TlsKeyFile, nint.Zero),
+                $"mosquitto_tls_set (CA file '{_options.TlsCaFile}')");
+        }
+
         if (_options.Username is not null)
         {
             Check(Mosquitto.mosquitto_username_pw_set(_handle, _options.Username, _options.Password), "mosquitto_username_pw_set");
@@ -341,94 +350,6 @@ public sealed partial class MqttClient : IAsyncDisposable
                 Check(Mosquitto.mosquitto_will_set(_handle, will.Topic, will.Payload.Length, payload, (int)will.Qos, will.Retain),
                     $"mosquitto_will_set for '{will.Topic}'");
             }
-        }
-    }
-
-    private async Task StartLoopAsync()
-    {
-        await _loopGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            // The network thread first. Called before it, mosquitto_connect_async writes the CONNECT itself; if the broker
-            // is down that write fails and leaves the client in its "new" state (lib/connect.c, mosquitto__reconnect),
-            // where the thread waits forever instead of retrying (lib/thread_mosq.c, mosquitto__thread_main). Seen with
-            // 2.0.11. Started first, the thread does all writing and retries with the reconnect delay.
-            Check(Mosquitto.mosquitto_loop_start(_handle), "mosquitto_loop_start");
-            _loopRunning = true;
-
-            // mosquitto_connect_async resolves the host name synchronously: keep that off the caller's thread.
-            var (rc, errno) = await Task.Run(() =>
-            {
-                var result = Mosquitto.mosquitto_connect_async(_handle, _options.Host, _options.Port, _options.KeepAliveSeconds);
-                return (result, Marshal.GetLastPInvokeError());
-            }).ConfigureAwait(false);
-            switch (rc)
-            {
-                case Mosquitto.MOSQ_ERR_SUCCESS:
-                    break;
-                case Mosquitto.MOSQ_ERR_ERRNO:
-                case Mosquitto.MOSQ_ERR_EAI:
-                    // No socket: the state is "connect pending" and the thread retries (lib/loop.c, mosquitto_loop_forever).
-                    ReportUnreachable(rc == Mosquitto.MOSQ_ERR_ERRNO ? Marshal.GetPInvokeErrorMessage(errno) : Mosquitto.ErrorString(rc));
-                    break;
-                default:
-                    // Invalid arguments: the thread would wait forever; ConnectAsync stops it.
-                    throw Failure(rc, "mosquitto_connect_async");
-            }
-        }
-        finally
-        {
-            _loopGate.Release();
-        }
-    }
-
-    /// <summary>A warning for the first failed attempt since the last connection, debug lines for the retries after it.</summary>
-    private void ReportUnreachable(string reason)
-    {
-        bool first;
-        lock (_sync)
-        {
-            first = !_unreachableReported;
-            _unreachableReported = true;
-        }
-
-        if (first)
-        {
-            MqttLog.BrokerUnreachable(_logger, _endpoint, reason);
-        }
-        else
-        {
-            MqttLog.ConnectAttemptFailed(_logger, _endpoint, reason);
-        }
-    }
-
-    private async Task StopLoopAsync()
-    {
-        await _loopGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (!_loopRunning)
-            {
-                return;
-            }
-
-            // mosquitto_loop_stop(force: false) returns only once the thread has seen the "disconnected" state.
-            Mosquitto.mosquitto_disconnect(_handle);
-            var joined = Task.Factory.StartNew(() => Mosquitto.mosquitto_loop_stop(_handle, force: false),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            while (await Task.WhenAny(joined, Task.Delay(TimeSpan.FromMilliseconds(200))).ConfigureAwait(false) != joined)
-            {
-                // The thread may have been inside mosquitto_reconnect, which sets the state back to "connecting"
-                // (lib/connect.c, mosquitto__reconnect): say it again until the thread ends.
-                Mosquitto.mosquitto_disconnect(_handle);
-            }
-
-            _loopRunning = false;
-        }
-        finally
-        {
-            _loopGate.Release();
         }
     }
 
@@ -595,6 +516,9 @@ public sealed partial class MqttClient : IAsyncDisposable
         ReconnectDelayMinSeconds = options.ReconnectDelayMinSeconds,
         ReconnectDelayMaxSeconds = options.ReconnectDelayMaxSeconds,
         MaxInflightMessages = options.MaxInflightMessages,
+        TlsCaFile = options.TlsCaFile,
+        TlsCertFile = options.TlsCertFile,
+        TlsKeyFile = options.TlsKeyFile,
     };
 
     private enum LifeCycle

@@ -19,12 +19,26 @@ public sealed class MqttClientOptions : IValidatableObject
 
     public string? Username { get; set; }
 
+    /// <summary>From the environment (Mqtt__Password) or a root-only environment file, never a committed file. Never logged.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA certificate(s) the broker's certificate must chain to. Set: the connection uses TLS, and the
+    /// broker's certificate must also name <see cref="Host"/> (DNS name or IP address). Null: plain TCP.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>PEM client certificate, for a broker that requires one (require_certificate); with <see cref="TlsKeyFile"/>.</summary>
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertFile"/>, not encrypted: protect it by file permissions (0600, the service's user).</summary>
+    public string? TlsKeyFile { get; set; }
 
     /// <summary>libmosquitto accepts 5 to 65535 seconds (mosquitto_connect_async).</summary>
     [Range(5, 65535)]
     public int KeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>Wait before the first reconnect; doubled after each failed attempt up to the maximum.</summary>
     [Range(1, 3600)]
     public int ReconnectDelayMinSeconds { get; set; } = 1;
 
@@ -56,6 +70,38 @@ public sealed class MqttClientOptions : IValidatableObject
         if (Password is not null && Username is null)
         {
             yield return new ValidationResult("A Password needs a Username.", [nameof(Username), nameof(Password)]);
+        }
+
+        if ((TlsCertFile is null) != (TlsKeyFile is null))
+        {
+            yield return new ValidationResult("TlsCertFile and TlsKeyFile go together: set both or neither.", [nameof(TlsCertFile), nameof(TlsKeyFile)]);
+        }
+
+        if (TlsCertFile is not null && TlsCaFile is null)
+        {
+            yield return new ValidationResult("A client certificate needs TLS: set TlsCaFile too.", [nameof(TlsCaFile)]);
+        }
+
+        foreach (var (name, path) in new[] { (nameof(TlsCaFile), TlsCaFile), (nameof(TlsCertFile), TlsCertFile), (nameof(TlsKeyFile), TlsKeyFile) })
+        {
+            if (path is not null && CannotRead(path) is { } problem)
+            {
+                yield return new ValidationResult($"{name} '{path}' cannot be read: {problem}", [name]);
+            }
+        }
+    }
+
+    /// <summary>The most common field mistakes: a wrong path, or a root-only file and a service running as its own user.</summary>
+    private static string? CannotRead(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ex.Message;
         }
     }
 }

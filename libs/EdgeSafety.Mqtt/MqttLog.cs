@@ -44,6 +44,12 @@ internal static partial class MqttLog
     [LoggerMessage(12, LogLevel.Error, "MQTT binding failed inside the libmosquitto callback {Callback}.")]
     public static partial void CallbackFailed(ILogger logger, string callback, Exception exception);
 
-    [LoggerMessage(EventId = 13, Message = "libmosquitto: {Text}")]
-    public static partial void Library(ILogger logger, LogLevel level, string text);
+    [LoggerMessage(13, LogLevel.Debug, "libmosquitto: {Text}")]
+    public static partial void Library(ILogger logger, string text);
+
+    [LoggerMessage(14, LogLevel.Warning, "{What} to the MQTT broker {Endpoint} failed: {Reason}")]
+    public static partial void ConnectFailed(ILogger logger, string what, string endpoint, string reason);
+
+    [LoggerMessage(15, LogLevel.Error, "{What} to the MQTT broker {Endpoint} failed: {Reason}. Retrying with backoff.")]
+    public static partial void ReconnectFailed(ILogger logger, string what, string endpoint, string reason);
 }

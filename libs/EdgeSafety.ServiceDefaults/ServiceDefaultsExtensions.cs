@@ -32,7 +32,22 @@ public static class ServiceDefaultsExtensions
         where T : class
     {
         section ??= typeof(T).Name;
-        var builder = services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<T>().BindConfiguration(section).WithValidationOnStart(section);
+    }
+
+    /// <summary>
+    /// As <see cref="AddValidatedOptions{T}(IServiceCollection, string?)"/>, for options filled by
+    /// <paramref name="configure"/> instead of bound from the service's configuration (another file, say); failures
+    /// are named as if the options were the configuration section <paramref name="section"/>.
+    /// </summary>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section, Action<T> configure)
+        where T : class =>
+        services.AddOptions<T>().Configure(configure).WithValidationOnStart(section);
+
+    private static OptionsBuilder<T> WithValidationOnStart<T>(this OptionsBuilder<T> builder, string section)
+        where T : class
+    {
+        builder.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<T>>(new RecursiveDataAnnotationsValidation<T>(builder.Name, section));
         return builder;
     }
@@ -50,10 +65,10 @@ public static class ServiceDefaultsExtensions
             app.Run();
             return 0;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ValidationFailures(ex) is { } failures)
         {
             Console.Error.WriteLine($"{service}: invalid settings, not starting:");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 Console.Error.WriteLine($"  {failure}");
             }
@@ -61,6 +76,20 @@ public static class ServiceDefaultsExtensions
             return 2;
         }
     }
+
+    /// <summary>
+    /// Every failure, when the exception is settings validation (several options types fail as an AggregateException)
+    /// or a value the configuration binder could not convert (its message names the setting); else null.
+    /// </summary>
+    private static List<string>? ValidationFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        InvalidOperationException unconvertible when unconvertible.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+            => [unconvertible.Message],
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) =>
+            [.. all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)],
+        _ => null,
+    };
 
     /// <summary>/healthz (the process answers) and /metrics (Prometheus text).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

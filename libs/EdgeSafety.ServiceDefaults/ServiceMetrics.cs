@@ -12,13 +12,20 @@ public sealed class ServiceMetrics
 {
     private readonly ConcurrentDictionary<string, Metric> _metrics = new(StringComparer.Ordinal);
 
-    /// <summary>A monotonically increasing count. Names follow Prometheus: snake_case with a _total suffix.</summary>
-    public MetricCounter Counter(string name, string help) =>
-        (MetricCounter)_metrics.GetOrAdd(name, _ => new MetricCounter(name, help));
+    /// <summary>
+    /// A monotonically increasing count. Names follow Prometheus: snake_case with a _total suffix. Split by one label,
+    /// named <paramref name="labelName"/>, when incremented with one.
+    /// </summary>
+    public MetricCounter Counter(string name, string help, string labelName = "reason") =>
+        (MetricCounter)_metrics.GetOrAdd(name, _ => new MetricCounter(name, help, labelName));
 
     /// <summary>A value read when scraped (queue length, connection state).</summary>
     public void Gauge(string name, string help, Func<double> read) =>
         _metrics[name] = new MetricGauge(name, help, read);
+
+    /// <summary>Values read when scraped, one sample per label value (per bus, say).</summary>
+    public void Gauge(string name, string help, string labelName, Func<IEnumerable<KeyValuePair<string, double>>> read) =>
+        _metrics[name] = new LabelledGauge(name, help, labelName, read);
 
     public string ToPrometheusText()
     {
@@ -45,12 +52,27 @@ public sealed class ServiceMetrics
         private protected abstract void AppendSamples(StringBuilder text);
 
         private protected static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+        private protected void AppendLabelled(StringBuilder text, string labelName, string label, double value) =>
+            text.Append(Name).Append('{').Append(labelName).Append("=\"").Append(label).Append("\"} ").Append(Format(value)).Append('\n');
     }
 
     private sealed class MetricGauge(string name, string help, Func<double> read) : Metric(name, help, "gauge")
     {
         private protected override void AppendSamples(StringBuilder text) =>
             text.Append(Name).Append(' ').Append(Format(read())).Append('\n');
+    }
+
+    private sealed class LabelledGauge(string name, string help, string labelName, Func<IEnumerable<KeyValuePair<string, double>>> read)
+        : Metric(name, help, "gauge")
+    {
+        private protected override void AppendSamples(StringBuilder text)
+        {
+            foreach (var (label, value) in read().OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                AppendLabelled(text, labelName, label, value);
+            }
+        }
     }
 }
 
@@ -81,7 +103,7 @@ public sealed class MetricCounter(string name, string help, string labelName = "
 
         foreach (var (label, count) in _byLabel.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.Append(Name).Append('{').Append(labelName).Append("=\"").Append(label).Append("\"} ").Append(Format(count)).Append('\n');
+            AppendLabelled(text, labelName, label, count);
         }
     }
 }

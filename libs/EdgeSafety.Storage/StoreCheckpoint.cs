@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using EdgeSafety.Storage.Native;
 
 namespace EdgeSafety.Storage;
 
@@ -14,7 +13,6 @@ namespace EdgeSafety.Storage;
 internal sealed record StoreCheckpoint(long Head, long StateCoversThrough, byte[] State)
 {
     public const string FileName = "checkpoint";
-    private const string TemporaryName = "checkpoint.tmp";
     private const uint Magic = 0x4B435345; // "ESCK" read as little-endian
     private const uint Version = 1;
     private const int FixedLength = 4 + 4 + 8 + 8 + 4;
@@ -22,8 +20,8 @@ internal sealed record StoreCheckpoint(long Head, long StateCoversThrough, byte[
     /// <summary>The saved checkpoint, or null when there is none; throws <see cref="InvalidDataException"/> for a damaged file.</summary>
     public static StoreCheckpoint? Read(string directory)
     {
-        File.Delete(Path.Combine(directory, TemporaryName));
         var path = Path.Combine(directory, FileName);
+        File.Delete(AtomicFile.TemporaryPath(path));
         if (!File.Exists(path))
         {
             return null;
@@ -62,14 +60,6 @@ internal sealed record StoreCheckpoint(long Head, long StateCoversThrough, byte[
         State.CopyTo(span[FixedLength..]);
         BinaryPrimitives.WriteUInt32LittleEndian(span[(FixedLength + State.Length)..], Crc32.Compute(span[..(FixedLength + State.Length)]));
 
-        var temporary = Path.Combine(directory, TemporaryName);
-        using (var file = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(file, bytes, 0);
-            RandomAccess.FlushToDisk(file);
-        }
-
-        File.Move(temporary, Path.Combine(directory, FileName), overwrite: true);
-        LibC.FsyncDirectory(directory);
+        AtomicFile.Replace(Path.Combine(directory, FileName), bytes);
     }
 }

@@ -76,15 +76,18 @@ public sealed class InstallerCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Validate_accepts_the_shipped_configuration_and_names_a_bad_setting()
+    public async Task Validate_accepts_the_shipped_configuration_and_names_every_bad_setting_the_store_folder_included()
     {
-        var good = await RunAsync("validate");
-        var bad = await RunAsync("validate", "--Agent:Devices:2:Profile=sdm999");
+        using var store = new TemporaryDirectory("validate-store");
+        var good = await RunAsync("validate", $"--Store:Directory={store.Path}");
+        var bad = await RunAsync("validate", "--Agent:Devices:2:Profile=sdm999", "--Store:Directory=/proc/edgesafety-store");
 
         good.ExitCode.Should().Be(0, good.Output);
-        good.Output.Should().Contain("Configuration valid: site haizhu-demo, gateway gw-01, 1 bus(es), 3 device(s).");
+        good.Output.Should().Contain($"Configuration valid: site haizhu-demo, gateway gw-01, 1 serial bus(es), 0 TCP endpoint(s), 3 device(s); store in {store.Path}.");
         bad.ExitCode.Should().Be(2, bad.Output);
-        bad.Output.Should().Contain("Agent.Devices[2].Profile: no profile 'sdm999'");
+        bad.Output.Should().Contain("Agent.Devices[2].Profile: no profile 'sdm999'")
+            .And.Contain("Store.Directory: cannot write to /proc/edgesafety-store");
+        bad.Output.Should().NotContain("Unhandled exception");
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)

@@ -6,12 +6,13 @@ using EdgeSafety.TestSupport;
 namespace EdgeSafety.EdgeAgent.Tests;
 
 /// <summary>
-/// Follows every reading on the broker with a persistent session (so nothing is missed while the broker restarts),
-/// keeping every copy per device in the order it arrived, duplicates included.
+/// Follows every reading and device event on the broker with a persistent session (so nothing is missed while the
+/// broker restarts), keeping every copy per device in the order it arrived, duplicates included.
 /// </summary>
 internal sealed class ReadingsSubscriber : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Reading>> _received = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DeviceEvent>> _events = new();
     private readonly MqttClient _client;
 
     private ReadingsSubscriber(MosquittoBroker broker)
@@ -29,6 +30,10 @@ internal sealed class ReadingsSubscriber : IAsyncDisposable
             {
                 _received.GetOrAdd(reading!.Device, _ => new ConcurrentQueue<Reading>()).Enqueue(reading);
             }
+            else if (DeviceEventCodec.TryParse(message.Topic, message.Payload, DateTimeOffset.UtcNow, out _, out var deviceEvent, out _))
+            {
+                _events.GetOrAdd(deviceEvent!.Device, _ => new ConcurrentQueue<DeviceEvent>()).Enqueue(deviceEvent);
+            }
         };
     }
 
@@ -39,8 +44,12 @@ internal sealed class ReadingsSubscriber : IAsyncDisposable
         var subscriber = new ReadingsSubscriber(broker);
         await subscriber._client.ConnectAsync(CancellationToken.None);
         await subscriber._client.SubscribeAsync(Topics.AllReadings, MqttQos.AtLeastOnce);
+        await subscriber._client.SubscribeAsync(Topics.AllEvents, MqttQos.AtLeastOnce);
         return subscriber;
     }
+
+    /// <summary>Every device event received from the device, in arrival order.</summary>
+    public IReadOnlyList<DeviceEvent> Events(string device) => [.. _events.GetValueOrDefault(device) ?? []];
 
     /// <summary>Every copy received from the device, in arrival order.</summary>
     public IReadOnlyList<Reading> Arrivals(string device) => [.. _received.GetValueOrDefault(device) ?? []];

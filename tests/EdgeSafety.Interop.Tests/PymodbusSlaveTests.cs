@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using EdgeSafety.Contracts;
 using EdgeSafety.Devices;
 using EdgeSafety.Modbus;
+using EdgeSafety.Mqtt;
 using EdgeSafety.TestSupport;
 
 namespace EdgeSafety.Interop.Tests;
@@ -8,7 +11,8 @@ namespace EdgeSafety.Interop.Tests;
 /// <summary>
 /// Our master reads devices served by Debian's python3-pymodbus 3.0, a Modbus slave nobody here wrote, which encodes
 /// the values itself from the shipped profiles (pymodbus_profile_slave.py): every read of each profile's read plan
-/// must decode to the values the slave was given.
+/// must decode to the values the slave was given; and the agent itself, run as its own process, publishes those values
+/// to a real mosquitto.
 /// </summary>
 public sealed class PymodbusSlaveTests : IAsyncLifetime
 {
@@ -91,6 +95,52 @@ public sealed class PymodbusSlaveTests : IAsyncLifetime
         {
             values[name].Should().BeApproximately(value, 1e-9, name);
         }
+    }
+
+    [Fact]
+    public async Task The_agent_process_publishes_the_values_a_pymodbus_slave_serves()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var received = new ConcurrentDictionary<string, Reading>();
+        var log = new RecordingLogger<MqttClient>();
+        await using var subscriber = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "interop-subscriber" }, log)
+        {
+            MessageReceived = message =>
+            {
+                if (ReadingCodec.TryParse(message.Topic, message.Payload, DateTimeOffset.UtcNow, out _, out var reading, out _))
+                {
+                    received.TryAdd(reading!.Device, reading);
+                }
+            },
+        };
+        await subscriber.ConnectAsync(CancellationToken.None);
+        await subscriber.SubscribeAsync(Topics.AllReadings, MqttQos.AtLeastOnce);
+        // Every profile as one device of the agent's bus, named after its profile.
+        var devices = Devices.Select((device, i) => new[]
+        {
+            $"--Agent:Devices:{i}:Id={device.Key}", $"--Agent:Devices:{i}:Bus=bus1", $"--Agent:Devices:{i}:UnitId={device.Value.UnitId}",
+            $"--Agent:Devices:{i}:Profile={device.Key}",
+        }).SelectMany(settings => settings);
+
+        using var agent = ServiceProcess.Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(),
+            [$"--Mqtt:Port={broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}", "--Agent:Buses:0:ResponseTimeoutMilliseconds=2000", .. devices]);
+
+        await Eventually.SucceedsAsync(() =>
+        {
+            agent.ThrowIfExited();
+            received.Keys.Should().BeEquivalentTo(Devices.Keys);
+        }, TimeSpan.FromSeconds(60), "a reading of every device");
+        foreach (var (model, (_, served)) in Devices)
+        {
+            received[model].Profile.Should().Be(model);
+            received[model].Values.Keys.Should().BeEquivalentTo(served.Keys);
+            foreach (var (name, value) in served)
+            {
+                received[model].Values[name].Should().BeApproximately(value, 1e-9, $"{model} {name}");
+            }
+        }
+
+        log.ShouldHaveNoErrors();
     }
 
     private static Dictionary<string, double> HarmonicMeter()

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeSafety.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeSafety.Mqtt.Tests;
@@ -85,5 +86,20 @@ public sealed class ArgumentValidationTests
         await FluentActions.Awaiting(() => client.ConnectAsync(CancellationToken.None))
             .Should().ThrowAsync<ObjectDisposedException>();
         await client.DisposeAsync();
+    }
+
+    [Fact]
+    public void TLS_settings_that_cannot_work_are_refused_naming_the_setting_and_the_file()
+    {
+        using var pki = TestCertificates.Create();
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-ca.pem");
+        var options = new MqttClientOptions { TlsCaFile = missing, TlsCertFile = pki.ClientCertFile };
+
+        var errors = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+
+        errors.Select(e => e.ErrorMessage).Should().Contain(m => m!.StartsWith($"TlsCaFile '{missing}' cannot be read", StringComparison.Ordinal))
+            .And.Contain("TlsCertFile and TlsKeyFile go together: set both or neither.");
+        FluentActions.Invoking(() => new MqttClient(options, NullLogger<MqttClient>.Instance)).Should().Throw<ValidationException>();
     }
 }

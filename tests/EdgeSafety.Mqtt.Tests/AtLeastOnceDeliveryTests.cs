@@ -5,7 +5,7 @@ namespace EdgeSafety.Mqtt.Tests;
 
 /// <summary>
 /// When does a received QoS 1 message count as delivered? libmosquitto 2.0.11 queues the PUBACK before it calls
-/// on_message (lib/handle_publish.c), but with mosquitto_loop_start only the network thread writes, and it is busy in
+/// on_message (lib/handle_publish.c), but in threaded mode only the network thread writes, and it is busy in
 /// the handler: the PUBACK leaves after MessageReceived returns. If a libmosquitto upgrade changes that, this fails.
 /// </summary>
 public sealed class AtLeastOnceDeliveryTests(ITestOutputHelper output)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace EdgeSafety.Mqtt.Tests;
 
 /// <summary>A broker that wants credentials: its own configuration (the shipped one allows anonymous clients).</summary>
@@ -44,5 +46,23 @@ public sealed class AuthenticationTests(ITestOutputHelper output) : IAsyncLifeti
 
         client.IsConnected.Should().BeTrue();
         clients.ShouldHaveLoggedNoErrors();
+    }
+
+    [Fact]
+    public async Task The_password_appears_in_no_log_line_and_no_error_even_at_debug_level()
+    {
+        await using var clients = new TestClients(output);
+        var (refused, refusedLog) = clients.Create(_broker.Port, o => (o.Username, o.Password) = ("gateway-7", "wrong-Pa55word"), logLevel: LogLevel.Debug);
+        var (accepted, acceptedLog) = clients.Create(_broker.Port, o => (o.Username, o.Password) = ("gateway-7", "s3cret"), logLevel: LogLevel.Debug);
+
+        var error = (await FluentActions.Awaiting(() => TestClients.ConnectWithinTimeoutAsync(refused)).Should().ThrowAsync<MqttException>()).Which;
+        await TestClients.ConnectWithinTimeoutAsync(accepted);
+        await accepted.PublishAsync("es/auth/x", new byte[] { 1 }, MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
+        await accepted.DisconnectAsync();
+
+        string[] lines = [.. refusedLog.Entries.Concat(acceptedLog.Entries).Select(e => e.Message), error.ToString()];
+        lines.Should().Contain(l => l.Contains("sending CONNECT", StringComparison.Ordinal), "the library's debug lines were recorded");
+        lines.Should().NotContain(l => l.Contains("wrong-Pa55word", StringComparison.Ordinal) || l.Contains("s3cret", StringComparison.Ordinal));
+        error.Message.Should().Contain("gateway-7", "the user is named, only the password is secret");
     }
 }

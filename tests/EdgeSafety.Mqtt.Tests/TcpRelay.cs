@@ -10,7 +10,7 @@ namespace EdgeSafety.Mqtt.Tests;
 public sealed class TcpRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
+    private int _targetPort;
     private readonly Lock _sync = new();
     private readonly List<Socket> _sockets = [];
     private readonly CancellationTokenSource _stop = new();
@@ -42,6 +42,9 @@ public sealed class TcpRelay : IAsyncDisposable
             _sockets.Clear();
         }
     }
+
+    /// <summary>Sends new connections to another port from now on (a broker listener with other TLS settings).</summary>
+    public void Retarget(int port) => Volatile.Write(ref _targetPort, port);
 
     /// <summary>Relays new connections again.</summary>
     public void Restore()
@@ -78,7 +81,7 @@ public sealed class TcpRelay : IAsyncDisposable
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+                await upstream.ConnectAsync(IPAddress.Loopback, Volatile.Read(ref _targetPort), _stop.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException)
             {

@@ -1,4 +1,5 @@
 using EdgeSafety.TestSupport;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeSafety.Mqtt.Tests;
 
@@ -12,11 +13,11 @@ public sealed class TestClients(ITestOutputHelper output) : IAsyncDisposable
     public static string UniqueId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..23];
 
     public (MqttClient Client, RecordingLogger<MqttClient> Logger) Create(int port, Action<MqttClientOptions>? configure = null,
-        MqttWill? will = null)
+        MqttWill? will = null, LogLevel logLevel = LogLevel.Information)
     {
         var options = new MqttClientOptions { Host = "127.0.0.1", Port = port, ClientId = UniqueId("es") };
         configure?.Invoke(options);
-        var logger = new RecordingLogger<MqttClient>(output);
+        var logger = new RecordingLogger<MqttClient>(output, logLevel);
         var client = new MqttClient(options, logger, will);
         _clients.Add((client, logger));
         return (client, logger);

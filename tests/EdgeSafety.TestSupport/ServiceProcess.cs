@@ -28,14 +28,18 @@ public static class ServiceProcess
     /// one test's agent stored must not reach another test. A test that restarts a service on the same store passes
     /// its own --Store:Directory, which wins (the later of two equal settings does).
     /// </summary>
-    public static ExternalProcess Start(string project, int httpPort, params string[] settings)
+    public static ExternalProcess Start(string project, int httpPort, params string[] settings) =>
+        Start(project, httpPort, new Dictionary<string, string>(), settings);
+
+    /// <summary>As <see cref="Start(string, int, string[])"/>, with extra environment variables (runtime knobs such as DOTNET_gcServer).</summary>
+    public static ExternalProcess Start(string project, int httpPort, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var directory = OutputDirectory(project);
         var store = new TemporaryDirectory("store");
         return ExternalProcess.Start(project, "dotnet",
             [Path.Combine(directory, project + ".dll"), "--contentRoot", directory, "--urls", $"http://127.0.0.1:{httpPort}",
                 $"--Store:Directory={store.Path}", .. settings],
-            new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" },
+            new Dictionary<string, string>(environment) { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" },
             workingDirectory: directory, owned: store);
     }
 

@@ -24,13 +24,13 @@ public static class InstallationCheck
         var table = new TextTable("CHECK", "WHERE", "RESULT", "DETAIL");
         var failures = 0;
 
-        foreach (var bus in agent.Buses)
+        foreach (var bus in agent.AllBuses())
         {
             var devices = agent.Devices.Where(d => d.Bus == bus.Name).ToList();
             ModbusClient client;
             try
             {
-                client = ModbusClient.ConnectRtu(bus.ToSettings(), TimeSpan.FromMilliseconds(bus.ResponseTimeoutMilliseconds));
+                client = bus.Open();
             }
             catch (ModbusException ex)
             {
@@ -119,7 +119,7 @@ public static class InstallationCheck
         }
     }
 
-    private static string Where(BusOptions bus, DeviceOptions device) =>
+    private static string Where(ModbusBus bus, DeviceOptions device) =>
         string.Create(CultureInfo.InvariantCulture, $"{bus.Name} unit {device.UnitId}");
 
     /// <summary>The first few values, enough to see that the numbers are plausible (230 V, not 0 or 6.2e-41).</summary>

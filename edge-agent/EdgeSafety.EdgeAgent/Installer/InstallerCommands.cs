@@ -78,15 +78,38 @@ public static class InstallerCommands
 
     private static Command ValidateCommand()
     {
-        var command = new Command("validate", "Check the configuration and the device profiles without starting anything.");
+        var command = new Command("validate", "Check the configuration, the device profiles and the store folder without starting anything.");
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((result, _) => WithSiteAsync(result, site =>
         {
-            var agent = site.Agent;
-            Console.Out.WriteLine($"Configuration valid: site {agent.SiteId}, gateway {agent.GatewayId}, {agent.Buses.Count} bus(es), {agent.Devices.Count} device(s).");
+            // Both checked before either is reported, so one run names every bad setting.
+            var failures = new List<string>();
+            var agent = Validated(() => site.Agent, failures);
+            var store = Validated(() => site.Store, failures);
+            if (agent is null || store is null)
+            {
+                throw new OptionsValidationException("settings", typeof(AgentOptions), failures);
+            }
+
+            Console.Out.WriteLine($"Configuration valid: site {agent.SiteId}, gateway {agent.GatewayId}, {agent.Buses.Count} serial bus(es), " +
+                $"{agent.TcpEndpoints.Count} TCP endpoint(s), {agent.Devices.Count} device(s); store in {store.Directory}.");
             return Task.FromResult(0);
         }));
         return command;
+    }
+
+    private static T? Validated<T>(Func<T> read, List<string> failures)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures.AddRange(ex.Failures);
+            return null;
+        }
     }
 
     /// <summary>Builds the service's configuration with the command's extra arguments as overrides; invalid settings end with exit code 2.</summary>

@@ -18,10 +18,10 @@ public static class LiveReadout
             return 2;
         }
 
-        var bus = agent.Buses.Single(b => b.Name == device.Bus);
+        var bus = agent.AllBuses().Single(b => b.Name == device.Bus);
         var profile = site.Services.GetRequiredService<DeviceProfiles>()[device.Profile];
         var plan = ReadPlan.For(profile);
-        using var client = ModbusClient.ConnectRtu(bus.ToSettings(), TimeSpan.FromMilliseconds(bus.ResponseTimeoutMilliseconds));
+        using var client = bus.Open();
         var inPlace = !once && !Console.IsOutputRedirected;
         var linesWritten = 0;
         do
@@ -56,10 +56,10 @@ public static class LiveReadout
         while (true);
     }
 
-    private static List<string> Render(ModbusClient client, DeviceOptions device, BusOptions bus, DeviceProfile profile, IReadOnlyList<RegisterBlock> plan)
+    private static List<string> Render(ModbusClient client, DeviceOptions device, ModbusBus bus, DeviceProfile profile, IReadOnlyList<RegisterBlock> plan)
     {
         var header = string.Create(CultureInfo.InvariantCulture,
-            $"{device.Id} ({profile.Model}) on {bus.DevicePath} unit {device.UnitId} at {DateTimeOffset.Now:HH:mm:ss}");
+            $"{device.Id} ({profile.Model}) on {bus.Where} unit {device.UnitId} at {DateTimeOffset.Now:HH:mm:ss}");
         try
         {
             var values = DeviceReader.Read(client, (byte)device.UnitId, plan);

@@ -1,5 +1,6 @@
 using EdgeSafety.EdgeAgent.Extensions;
 using EdgeSafety.ServiceDefaults;
+using EdgeSafety.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.EdgeAgent.Installer;
@@ -18,6 +19,9 @@ public sealed class SiteContext : IDisposable
 
     /// <summary>Validated settings; throws <see cref="OptionsValidationException"/> naming every bad setting.</summary>
     public AgentOptions Agent => Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+
+    /// <summary>Validated store settings, its folder writable; throws <see cref="OptionsValidationException"/> otherwise.</summary>
+    public RecordStoreOptions Store => Services.GetRequiredService<IOptions<RecordStoreOptions>>().Value;
 
     public static SiteContext Build(IReadOnlyList<string> settingOverrides)
     {

@@ -7,10 +7,11 @@ internal static class ContextSetup
     /// <summary>
     /// Takes what modbus_new_rtu / modbus_new_tcp_pi returned (call it as the argument, so its errno is the last one),
     /// configures it and, if asked, connects it (modbus_connect opens and sets up the serial device, or connects
-    /// the socket). On any failure the context is released and a ModbusException (ConnectionFailed) thrown.
+    /// the socket), then runs <paramref name="connected"/> (settings that need the open device). On any failure the
+    /// context is released and a ModbusException (ConnectionFailed) thrown.
     /// </summary>
     public static ModbusContextHandle Prepare(ModbusContextHandle created, string endpoint,
-        Action<ModbusContextHandle> configure, bool connect)
+        Action<ModbusContextHandle> configure, bool connect, Action<ModbusContextHandle>? connected = null)
     {
         if (created.IsInvalid)
         {
@@ -27,6 +28,8 @@ internal static class ContextSetup
                 throw ModbusException.FromErrno(Marshal.GetLastPInvokeError(), $"Connecting to {endpoint}",
                     ModbusErrorKind.ConnectionFailed);
             }
+
+            connected?.Invoke(created);
         }
         catch
         {

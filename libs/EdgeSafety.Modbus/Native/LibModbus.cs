@@ -51,6 +51,9 @@ internal static unsafe partial class LibModbus
     // MODBUS_ERROR_RECOVERY_PROTOCOL = (1<<2) } modbus_error_recovery_mode.
     public const int ErrorRecoveryProtocol = 1 << 2;
 
+    // modbus-rtu.h: #define MODBUS_RTU_RS485 1 (modbus_rtu_set_serial_mode); the RTS modes are Rs485RtsMode's values.
+    public const int RtuSerialModeRs485 = 1;
+
     // Function codes, modbus.h "Modbus function codes".
     public const byte FcReadCoils = 0x01;
     public const byte FcReadDiscreteInputs = 0x02;
@@ -91,6 +94,12 @@ internal static unsafe partial class LibModbus
 
     [LibraryImport(Library, EntryPoint = "modbus_get_socket", SetLastError = true)]
     public static partial int GetSocket(ModbusContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "modbus_rtu_set_serial_mode", SetLastError = true)]
+    public static partial int RtuSetSerialMode(ModbusContextHandle ctx, int mode);
+
+    [LibraryImport(Library, EntryPoint = "modbus_rtu_set_rts", SetLastError = true)]
+    public static partial int RtuSetRts(ModbusContextHandle ctx, int mode);
 
     [LibraryImport(Library, EntryPoint = "modbus_set_response_timeout", SetLastError = true)]
     public static partial int SetResponseTimeout(ModbusContextHandle ctx, uint seconds, uint microseconds);

@@ -5,7 +5,11 @@ namespace EdgeSafety.Modbus;
 /// throughput means something holds each reply for the time the transaction takes on a real line, and a device
 /// may take time of its own to answer.
 /// </summary>
-/// <param name="SimulateWireTime">Hold each reply until <see cref="RtuWireTime.Transaction"/> of its request and itself has passed since the request arrived.</param>
+/// <param name="SimulateWireTime">
+/// Hold each reply until its last byte would have arrived on a real line: the request, the silence that ends it, and
+/// the reply itself, counted from when the request arrived. The silence after the reply is the master's to keep
+/// (<see cref="ModbusClient"/> does), so a master that keeps it runs at one <see cref="RtuWireTime.Transaction"/> each.
+/// </param>
 /// <param name="ResponseDelay">The device's own time to answer, added to the hold.</param>
 public sealed record RtuReplyTiming(bool SimulateWireTime, TimeSpan ResponseDelay)
 {
@@ -15,7 +19,7 @@ public sealed record RtuReplyTiming(bool SimulateWireTime, TimeSpan ResponseDela
     internal bool HoldsReplies => SimulateWireTime || ResponseDelay > TimeSpan.Zero;
 
     internal TimeSpan Hold(SerialLineSettings line, int requestBytes, int replyBytes) =>
-        (SimulateWireTime ? RtuWireTime.Transaction(line, requestBytes, replyBytes) : TimeSpan.Zero) + ResponseDelay;
+        (SimulateWireTime ? RtuWireTime.UntilReplyEnds(line, requestBytes, replyBytes) : TimeSpan.Zero) + ResponseDelay;
 
     internal void Validate()
     {

@@ -33,6 +33,24 @@ public static class RtuWireTime
     public static TimeSpan Transaction(SerialLineSettings line, int requestBytes, int replyBytes) =>
         Characters(line, requestBytes + replyBytes) + (2 * InterFrameSilence(line));
 
+    /// <summary>
+    /// One read of <paramref name="registers"/> holding or input registers as a <see cref="Transaction"/>: the request is
+    /// unit, function, address (2), count (2) and CRC (2); the reply unit, function, byte count, the registers and CRC (2).
+    /// </summary>
+    public static TimeSpan ReadRegisters(SerialLineSettings line, int registers) =>
+        Transaction(line, ReadRequestBytes, ReadReplyBytes(registers));
+
+    /// <summary>A read request that got no reply: the request and the silences around it.</summary>
+    public static TimeSpan UnansweredRead(SerialLineSettings line) => Transaction(line, ReadRequestBytes, 0);
+
+    /// <summary>From the first bit of a request until the last bit of its reply: what a device's reply lags the request by.</summary>
+    internal static TimeSpan UntilReplyEnds(SerialLineSettings line, int requestBytes, int replyBytes) =>
+        Transaction(line, requestBytes, replyBytes) - InterFrameSilence(line);
+
+    private const int ReadRequestBytes = 8;
+
+    private static int ReadReplyBytes(int registers) => 5 + (2 * registers);
+
     private static TimeSpan Characters(SerialLineSettings line, double count) =>
         TimeSpan.FromSeconds(count * BitsPerCharacter(line) / line.BaudRate);
 }

@@ -51,10 +51,10 @@ internal sealed class ServedUnits(int lowestUnitId, int highestUnitId)
 
     public void CountRejected() => Interlocked.Increment(ref _rejected);
 
-    /// <summary>Replies to a request for one unit; false (counted as ignored) if this server does not serve it.</summary>
+    /// <summary>Replies to a request for one unit; false (counted as ignored) if this server does not serve it or it is silent.</summary>
     public unsafe bool Answer(ModbusContextHandle context, byte unitId, byte* request, int length)
     {
-        if (!_banks.TryGetValue(unitId, out var bank))
+        if (!_banks.TryGetValue(unitId, out var bank) || bank.Silent)
         {
             Interlocked.Increment(ref _ignored);
             return false;

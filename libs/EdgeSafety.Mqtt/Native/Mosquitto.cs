@@ -17,6 +17,7 @@ internal static unsafe partial class Mosquitto
     public const int MOSQ_ERR_INVAL = 3;
     public const int MOSQ_ERR_NO_CONN = 4;
     public const int MOSQ_ERR_CONN_REFUSED = 5;
+    public const int MOSQ_ERR_TLS = 8;
     public const int MOSQ_ERR_ACL_DENIED = 12;
     public const int MOSQ_ERR_ERRNO = 14;
     public const int MOSQ_ERR_EAI = 15;
@@ -30,10 +31,7 @@ internal static unsafe partial class Mosquitto
     // #define MQTT_PROTOCOL_V311, /usr/include/mosquitto.h
     public const int MQTT_PROTOCOL_V311 = 4;
 
-    // #define MOSQ_LOG_*, /usr/include/mosquitto.h
-    public const int MOSQ_LOG_INFO = 1 << 0;
-    public const int MOSQ_LOG_NOTICE = 1 << 1;
-    public const int MOSQ_LOG_WARNING = 1 << 2;
+    // #define MOSQ_LOG_ERR, /usr/include/mosquitto.h
     public const int MOSQ_LOG_ERR = 1 << 3;
 
     // #define MQTT_MAX_PAYLOAD 268435455U, /usr/include/mqtt_protocol.h
@@ -99,20 +97,26 @@ internal static unsafe partial class Mosquitto
     [LibraryImport(Library)]
     public static partial int mosquitto_int_option(MosquittoHandle mosq, int option, int value);
 
+    /// <summary>cafile, capath, certfile, keyfile, pw_callback (null: the key file must not be encrypted).</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mosquitto_tls_set(MosquittoHandle mosq, string cafile, string? capath, string? certfile, string? keyfile, nint pwCallback);
+
+    /// <summary>true: another thread (ours) runs mosquitto_loop, so calls from other threads only queue and wake it.</summary>
     [LibraryImport(Library)]
-    public static partial int mosquitto_reconnect_delay_set(MosquittoHandle mosq, uint reconnectDelay, uint reconnectDelayMax, [MarshalAs(UnmanagedType.U1)] bool exponentialBackoff);
+    public static partial int mosquitto_threaded_set(MosquittoHandle mosq, [MarshalAs(UnmanagedType.U1)] bool threaded);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int mosquitto_connect_async(MosquittoHandle mosq, string host, int port, int keepalive);
 
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int mosquitto_reconnect_async(MosquittoHandle mosq);
+
     [LibraryImport(Library)]
     public static partial int mosquitto_disconnect(MosquittoHandle mosq);
 
-    [LibraryImport(Library)]
-    public static partial int mosquitto_loop_start(MosquittoHandle mosq);
-
-    [LibraryImport(Library)]
-    public static partial int mosquitto_loop_stop(MosquittoHandle mosq, [MarshalAs(UnmanagedType.U1)] bool force);
+    /// <summary>One pass of the network loop: waits up to timeout ms for the socket (or a wake-up from another thread).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int mosquitto_loop(MosquittoHandle mosq, int timeout, int maxPackets);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mosquitto_publish(MosquittoHandle mosq, int* mid, string topic, int payloadLength, byte* payload, int qos, [MarshalAs(UnmanagedType.U1)] bool retain);

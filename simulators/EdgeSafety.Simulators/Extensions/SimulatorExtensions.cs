@@ -17,7 +17,7 @@ public static class SimulatorExtensions
 
     /// <summary>
     /// A loopback control API for demos and tests: read every device's current values, pin some values
-    /// (a voltage drop, a loud party), release them. It listens where Kestrel is told to (127.0.0.1 by default).
+    /// (a voltage drop, a loud party), release them, make a device silent and let it answer again. It listens where Kestrel is told to (127.0.0.1 by default).
     /// </summary>
     public static WebApplication MapSimulatorControl(this WebApplication app)
     {
@@ -52,6 +52,21 @@ public static class SimulatorExtensions
             device.ReleasePins();
             return Results.NoContent();
         });
+
+        // A device that stops answering (unplugged, dead) and comes back.
+        app.MapPut("/devices/{name}/silent", (string name, SimulatedInstallation installation) => SetSilent(installation, name, silent: true));
+        app.MapDelete("/devices/{name}/silent", (string name, SimulatedInstallation installation) => SetSilent(installation, name, silent: false));
         return app.MapApplianceControl();
+    }
+
+    private static IResult SetSilent(SimulatedInstallation installation, string name, bool silent)
+    {
+        if (!installation.Devices.TryGetValue(name, out var device))
+        {
+            return Results.NotFound(new { error = $"no simulated device '{name}'" });
+        }
+
+        device.Registers.Silent = silent;
+        return Results.NoContent();
     }
 }

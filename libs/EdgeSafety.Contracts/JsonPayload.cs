@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace EdgeSafety.Contracts;
+
+/// <summary>
+/// The rules every version-1 device payload (readings, device events) shares, in one place so the codecs check them
+/// identically: size, one JSON object, <c>v</c>, <c>device</c> matching the topic, <c>seq</c> and <c>ts</c>.
+/// </summary>
+internal static class JsonPayload
+{
+    private static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Gateway clocks drift; a message more than this ahead of the receiver's clock is refused.</summary>
+    private static readonly TimeSpan MaxClockAhead = TimeSpan.FromDays(1);
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
+
+    public delegate bool TopicParser(string topic, out ReadingSource source);
+
+    public delegate Rejection? Validator<T>(JsonElement root, ReadingSource source, DateTimeOffset now, out T? message)
+        where T : class;
+
+    /// <summary>
+    /// A device message as received: its topic (what <paramref name="parseTopic"/> accepts, named <paramref name="kind"/>
+    /// in the rejection), then its payload as one JSON object of at most <paramref name="maxBytes"/>, then its fields.
+    /// </summary>
+    public static bool TryParse<T>(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now, TopicParser parseTopic, string kind,
+        int maxBytes, Validator<T> validate, out ReadingSource source, out T? message, out Rejection? rejection)
+        where T : class
+    {
+        message = null;
+        if (!parseTopic(topic, out source))
+        {
+            rejection = new(RejectionReason.UnknownTopic, $"'{Truncate(topic)}' is not a {kind} topic");
+            return false;
+        }
+
+        if (Parse(payload, maxBytes, out var document) is { } unreadable)
+        {
+            rejection = unreadable;
+            return false;
+        }
+
+        using (document)
+        {
+            rejection = validate(document!.RootElement, source, now, out message);
+            return rejection is null;
+        }
+    }
+
+    /// <summary>The payload as one JSON document (the caller disposes it), or why not.</summary>
+    public static Rejection? Parse(ReadOnlySpan<byte> payload, int maxBytes, out JsonDocument? document)
+    {
+        document = null;
+        if (payload.Length > maxBytes)
+        {
+            return new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {maxBytes}");
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload, ReaderOptions);
+            var parsed = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                parsed.Dispose();
+                return new(RejectionReason.NotJson, "trailing data after the JSON object");
+            }
+
+            document = parsed;
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return new(RejectionReason.NotJson, ex.Message);
+        }
+    }
+
+    /// <summary>An object with <c>v</c> equal to <paramref name="version"/> and <c>device</c> equal to the topic's device.</summary>
+    public static Rejection? RequireHeader(JsonElement root, int version, ReadingSource source, out string device)
+    {
+        device = string.Empty;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new(RejectionReason.WrongType, "the payload must be a JSON object");
+        }
+
+        if (!root.TryGetProperty("v", out var versionElement))
+        {
+            return Missing("v");
+        }
+
+        if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var v) || v != version)
+        {
+            return new(RejectionReason.UnsupportedVersion, $"v is {Truncate(versionElement.GetRawText())}, this receiver reads {version}");
+        }
+
+        if (RequireString(root, "device", out device) is { } deviceError)
+        {
+            return deviceError;
+        }
+
+        return device != source.Device
+            ? new(RejectionReason.TopicMismatch, $"device '{Truncate(device)}' published on the topic of '{source.Device}'")
+            : null;
+    }
+
+    public static Rejection? RequireSequence(JsonElement root, out long sequence)
+    {
+        sequence = 0;
+        if (!root.TryGetProperty("seq", out var element))
+        {
+            return Missing("seq");
+        }
+
+        return element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out sequence) || sequence < 0
+            ? new(RejectionReason.WrongType, "seq must be a non-negative integer")
+            : null;
+    }
+
+    public static Rejection? RequireTimestamp(JsonElement root, DateTimeOffset now, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (RequireString(root, "ts", out var text, validateId: false) is { } error)
+        {
+            return error;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out timestamp)
+            || !text.Contains('T', StringComparison.Ordinal))
+        {
+            return new(RejectionReason.InvalidValue, $"ts '{Truncate(text)}' is not an ISO-8601 time");
+        }
+
+        return timestamp < EarliestTimestamp || timestamp > now + MaxClockAhead
+            ? new(RejectionReason.InvalidValue, $"ts {text} is outside the accepted range (2000 to one day ahead of {now:u})")
+            : null;
+    }
+
+    /// <summary>How publishers write <c>ts</c>: UTC with milliseconds.</summary>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
+        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static Rejection? RequireString(JsonElement root, string name, out string value, bool validateId = true)
+    {
+        value = string.Empty;
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return Missing(name);
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return new(RejectionReason.WrongType, $"{name} must be a string");
+        }
+
+        value = element.GetString()!;
+        return validateId && !Topics.IsValidId(value)
+            ? new(RejectionReason.InvalidValue, $"{name} '{Truncate(value)}' is not a valid identifier")
+            : null;
+    }
+
+    public static Rejection Missing(string name) => new(RejectionReason.MissingField, $"{name} is missing");
+
+    /// <summary>Rejection details go to logs: never echo an attacker's megabyte back.</summary>
+    public static string Truncate(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
+}
