@@ -103,7 +103,9 @@ start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --Noise:Sensors:0:WarningIntervalMinutes=2 --Noise:Sensors:0:EscalateAfterMinutes=2
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
-  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"
+  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
+  --Warning:Player=/bin/echo --Warning:Arguments:0={message} --Warning:MinimumIntervalMinutes=1 \
+  --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet"
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
   --Mqtt:Port="$MQTT_PORT"
@@ -124,7 +126,8 @@ EdgeSafety demo is running.
                      square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
                      curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\
                        http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/scenario
-                     the warnings:  mosquitto_sub -p $MQTT_PORT -t 'edgesafety/v1/+/+/commands/warn' -v
+                     the warnings:  mosquitto_sub -p $MQTT_PORT -t 'edgesafety/v1/+/+/+/warn' -v  (commands, replies);
+                                    the demo gateway "plays" them with echo: "Warning played" in its log
                      every step:    influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT * FROM noise_event'
   Logs               $LOGS
 Press Ctrl-C to stop.

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
 using EdgeSafety.Alerts;
 using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
@@ -39,11 +37,11 @@ public sealed class LiveNoiseRulesTests
         await using var ingest = builder.Build();
         await ingest.StartAsync();
 
-        var warnings = new ConcurrentQueue<(string Topic, string Payload)>();
+        var warnings = new ConcurrentQueue<(string Topic, byte[] Payload)>();
         var log = new RecordingLogger<MqttClient>();
         await using var gateway = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "gw-07" }, log)
         {
-            MessageReceived = message => warnings.Enqueue((message.Topic, Encoding.UTF8.GetString(message.Payload))),
+            MessageReceived = message => warnings.Enqueue((message.Topic, message.Payload)),
         };
         await gateway.ConnectAsync(CancellationToken.None);
         await gateway.SubscribeAsync("edgesafety/v1/+/+/commands/warn", MqttQos.AtLeastOnce);
@@ -68,7 +66,10 @@ public sealed class LiveNoiseRulesTests
 
         await Eventually.SucceedsAsync(() => warnings.Should().HaveCount(2), Bound, "both on-site warnings at the gateway");
         warnings.Select(w => w.Topic).Should().AllBe("edgesafety/v1/haizhu/gw-07/commands/warn");
-        warnings.Select(w => JsonDocument.Parse(w.Payload).RootElement.GetProperty("warning").GetInt32()).Should().Equal(1, 2);
+        var commands = warnings.Select(w => CommandCodec.TryParse(CommandCodec.Warn, w.Payload, out var command, out _, out var rejection)
+            ? (WarnCommand)command! : throw new InvalidOperationException(rejection!.Detail)).ToList();
+        commands.Should().OnlyContain(c => c.Target == "noise-plaza" && c.MessageKey == "noise-exceedance" && c.Text == null);
+        commands.Select(c => c.Id).Should().OnlyHaveUniqueItems();
 
         using var http = new HttpClient();
         var influx = new InfluxClient(http, new InfluxOptions { BaseAddress = influxServer.BaseAddress, Database = "edgesafety" });

@@ -41,7 +41,7 @@ public sealed partial class NoiseAnalyzer(
         if (!_sensors.TryGetValue(source, out var sensor))
         {
             var settings = catalog.For(source.Site, source.Gateway, source.Device);
-            _sensors[source] = sensor = new Sensor(new SensorNoiseMonitor(settings.Monitor), settings.WarningMessage);
+            _sensors[source] = sensor = new Sensor(new SensorNoiseMonitor(settings.Monitor), settings);
             LogMonitoring(source.Site, source.Gateway, source.Device, settings.Monitor.Limits.DayDb, settings.Monitor.Limits.NightDb, settings.Monitor.Calendar.Zone.Id);
         }
 
@@ -86,7 +86,7 @@ public sealed partial class NoiseAnalyzer(
                     sensor.FirstWarningAt = step.At;
                 }
 
-                warnings.Request(new OnSiteWarningRequest(site, gateway, device, sensor.Unit, step.WarningNumber, sensor.WarningMessage, step.At));
+                warnings.Request(new OnSiteWarningRequest(site, gateway, device, step.WarningNumber, sensor.Settings.WarningMessage, sensor.Settings.WarningText, step.At));
                 break;
             case NoiseEventKind.WardenAlert:
                 LogWardensAlerted(site, gateway, device, step.LevelDb, step.LimitDb, step.EpisodeStart);
@@ -192,11 +192,11 @@ public sealed partial class NoiseAnalyzer(
     private partial void LogBurst(string site, string gateway, string device, double lmax, double limit, DateTimeOffset at);
 
     /// <summary>A sensor's monitor and what the rules' steps need about it.</summary>
-    public sealed class Sensor(SensorNoiseMonitor monitor, string warningMessage)
+    public sealed class Sensor(SensorNoiseMonitor monitor, SensorNoiseSettings settings)
     {
         public SensorNoiseMonitor Monitor { get; } = monitor;
 
-        public string WarningMessage { get; } = warningMessage;
+        public SensorNoiseSettings Settings { get; } = settings;
 
         public string? Unit { get; set; }
 

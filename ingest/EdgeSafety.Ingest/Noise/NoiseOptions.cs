@@ -77,9 +77,12 @@ public class NoiseRuleOptions
     [Range(0.0, 1.0)]
     public double? MinimumCoverage { get; set; }
 
-    /// <summary>What the gateway says on site (text for speech, or the name of a recorded message the agent has).</summary>
-    [StringLength(500, MinimumLength = 1)]
+    /// <summary>The key of the warning recorded in the gateway's configuration (its Warning:Messages) to play.</summary>
     public string? WarningMessage { get; set; }
+
+    /// <summary>Free text to speak instead, where the gateway allows it (Warning:AllowFreeText).</summary>
+    [StringLength(200, MinimumLength = 1)]
+    public string? WarningText { get; set; }
 }
 
 public sealed class NoisePresetOptions : NoiseRuleOptions

@@ -1,10 +1,11 @@
 using System.Globalization;
 using EdgeSafety.Analytics.Noise;
+using EdgeSafety.Contracts;
 
 namespace EdgeSafety.Ingest.Noise;
 
-/// <summary>One sensor's resolved settings: the rules' and the message its gateway plays as a warning.</summary>
-public sealed record SensorNoiseSettings(NoiseMonitorSettings Monitor, string WarningMessage);
+/// <summary>One sensor's resolved settings: the rules', and what its gateway plays as a warning (a recorded message's key, or free text).</summary>
+public sealed record SensorNoiseSettings(NoiseMonitorSettings Monitor, string WarningMessage, string? WarningText);
 
 /// <summary>
 /// Resolves each sensor's settings from <see cref="NoiseOptions"/>: built-in defaults, then Defaults, then its preset,
@@ -13,7 +14,8 @@ public sealed record SensorNoiseSettings(NoiseMonitorSettings Monitor, string Wa
 /// </summary>
 public sealed class NoiseSettingsCatalog
 {
-    public const string DefaultWarningMessage = "噪声已超过限值，请保持安静。Noise here is over the legal limit; please keep quiet.";
+    /// <summary>The key gateways record their noise warning under (Warning:Messages:noise-exceedance).</summary>
+    public const string DefaultWarningMessage = "noise-exceedance";
 
     private readonly NoiseOptions _options;
     private readonly (NoiseCalendar Calendar, ZoneClasses Zones) _defaultSite;
@@ -180,7 +182,15 @@ public sealed class NoiseSettingsCatalog
             return null;
         }
 
-        return new SensorNoiseSettings(settings, layers.Select(l => l.WarningMessage).LastOrDefault(m => m is not null) ?? DefaultWarningMessage);
+        var message = layers.Select(l => l.WarningMessage).LastOrDefault(m => m is not null) ?? DefaultWarningMessage;
+        var text = layers.Select(l => l.WarningText).LastOrDefault(t => t is not null);
+        if (!Topics.IsValidId(message) || (text is not null && text.Any(char.IsControl)))
+        {
+            problems.Add(("", $"the warning message '{message}' must be a key (letters, digits, '-', '_') and its text free of control characters"));
+            return null;
+        }
+
+        return new SensorNoiseSettings(settings, message, text);
     }
 
     private static T? Last<T>(NoiseRuleOptions[] layers, Func<NoiseRuleOptions, T?> get)

@@ -1,18 +1,19 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
 
 namespace EdgeSafety.Ingest.Noise;
 
-/// <summary>A warning to play on site, at a sensor's gateway, as a step of a noise exceedance.</summary>
-public sealed record OnSiteWarningRequest(string Site, string Gateway, string Device, string? Unit, int Number, string Message, DateTimeOffset At);
+/// <summary>The on-site warning a step of a noise exceedance asks a sensor's gateway to play.</summary>
+public sealed record OnSiteWarningRequest(string Site, string Gateway, string Device, int Number, string MessageKey, string? Text, DateTimeOffset At);
 
 /// <summary>
-/// Sends on-site warnings as the edge agent's <c>warn</c> command (docs/protocol.md), off the MQTT thread: the rules
-/// only queue a request, and this service publishes it at QoS 1 (held through a broker outage). The one place that
-/// knows the command's topic and payload.
+/// Sends on-site warnings as the edge agent's <c>warn</c> command (docs/protocol.md, "Commands"), off the MQTT thread:
+/// the rules only queue a request, and this service publishes it at QoS 1 (held through a broker outage). The command
+/// names the sensor as its target, so the agent's own rate limit is per sensor too.
 /// </summary>
 public sealed partial class OnSiteWarnings(MqttClient mqtt, NoiseMetrics metrics, ILogger<OnSiteWarnings> logger) : BackgroundService
 {
@@ -23,6 +24,7 @@ public sealed partial class OnSiteWarnings(MqttClient mqtt, NoiseMetrics metrics
     /// <summary>Queues a warning; never blocks (called on the MQTT thread).</summary>
     public void Request(OnSiteWarningRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (!_requests.Writer.TryWrite(request))
         {
             metrics.WarningsFailed.Increment("queue_full");
@@ -36,7 +38,8 @@ public sealed partial class OnSiteWarnings(MqttClient mqtt, NoiseMetrics metrics
         {
             try
             {
-                await mqtt.PublishAsync(CommandTopic(request.Site, request.Gateway), Payload(request), MqttQos.AtLeastOnce, cancellationToken: stoppingToken);
+                await mqtt.PublishAsync(Topics.Command(request.Site, request.Gateway, CommandCodec.Warn), CommandCodec.Serialize(Command(request)),
+                    MqttQos.AtLeastOnce, cancellationToken: stoppingToken);
                 metrics.WarningsSent.Increment();
                 LogSent(request.Number, request.Site, request.Gateway, request.Device);
             }
@@ -48,26 +51,17 @@ public sealed partial class OnSiteWarnings(MqttClient mqtt, NoiseMetrics metrics
         }
     }
 
-    public static string CommandTopic(string site, string gateway) => $"{Topics.Root}/{site}/{gateway}/commands/warn";
-
-    public static byte[] Payload(OnSiteWarningRequest request)
+    /// <summary>
+    /// The command, with free text when the sensor's settings have some and the recorded message's key otherwise. Its id
+    /// is derived from the sensor, the step's time and the warning's number, so a step computed again (readings
+    /// redelivered after a restart of ingest) repeats the id and the agent does not play it twice.
+    /// </summary>
+    public static WarnCommand Command(OnSiteWarningRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("v", 1);
-            json.WriteString("id", $"noise-{request.Device}-{request.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}-{request.Number.ToString(CultureInfo.InvariantCulture)}");
-            json.WriteString("device", request.Device);
-            json.WriteString("reason", "noise_exceedance");
-            json.WriteNumber("warning", request.Number);
-            json.WriteString("text", request.Message);
-            json.WriteString("ts", request.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        var sensor = SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Site}/{request.Gateway}/{request.Device}"));
+        var id = string.Create(CultureInfo.InvariantCulture, $"noise-{request.At.ToUnixTimeMilliseconds()}-{request.Number}-{Convert.ToHexStringLower(sensor, 0, 8)}");
+        return new WarnCommand(id, request.Device, request.Text is null ? request.MessageKey : null, request.Text);
     }
 
     [LoggerMessage(EventId = 2611, Level = LogLevel.Information, Message = "On-site warning {Number} sent to {Site}/{Gateway} for {Device}")]
