@@ -22,3 +22,23 @@ public abstract class NoiseSource(Random random) : INoiseSource
     /// <summary>True with the given probability: an event (a ball hit, a passing car, a shout) in this sample.</summary>
     protected bool Chance(double probability) => Random.NextDouble() < probability;
 }
+
+/// <summary>A source that switches on and off (songs and pauses, drilling and rests), each phase lasting a random number of seconds.</summary>
+public abstract class AlternatingSource(Random random, (int Min, int Max) onSeconds, (int Min, int Max) offSeconds) : NoiseSource(random)
+{
+    private TimeSpan _phaseEnds;
+    private bool _on;
+
+    /// <summary>Whether the source is on at this time, starting with an "on" phase.</summary>
+    protected bool IsOn(TimeSpan elapsed)
+    {
+        if (elapsed >= _phaseEnds)
+        {
+            _on = !_on;
+            var (min, max) = _on ? onSeconds : offSeconds;
+            _phaseEnds = elapsed + TimeSpan.FromSeconds(Random.Next(min, max));
+        }
+
+        return _on;
+    }
+}

@@ -46,26 +46,10 @@ public static class NoiseScenarios
             elapsed >= activity ? Around(46, 1.5) : Chance(0.6) ? Between(64, 70) : Between(51, 55);
     }
 
-    private sealed class SquareDancingSource(Random random, TimeSpan activity) : NoiseSource(random)
+    private sealed class SquareDancingSource(Random random, TimeSpan activity) : AlternatingSource(random, (200, 260), (15, 30))
     {
-        private TimeSpan _phaseEnds;
-        private bool _song;
-
-        public override double? LevelAt(TimeSpan elapsed)
-        {
-            if (elapsed >= activity)
-            {
-                return Around(46, 1.5);
-            }
-
-            if (elapsed >= _phaseEnds)
-            {
-                _song = !_song;
-                _phaseEnds = elapsed + TimeSpan.FromSeconds(_song ? Random.Next(200, 260) : Random.Next(15, 30));
-            }
-
-            return _song ? Around(70, 1.5) : Around(52, 1.5);
-        }
+        public override double? LevelAt(TimeSpan elapsed) =>
+            elapsed >= activity ? Around(46, 1.5) : IsOn(elapsed) ? Around(70, 1.5) : Around(52, 1.5);
     }
 
     private sealed class NightPartySource(Random random, TimeSpan activity) : NoiseSource(random)
@@ -74,26 +58,10 @@ public static class NoiseScenarios
             elapsed >= activity ? Around(38, 1) : Chance(0.02) ? Between(70, 78) : Around(60, 1.5);
     }
 
-    private sealed class RenovationSource(Random random, TimeSpan activity) : NoiseSource(random)
+    private sealed class RenovationSource(Random random, TimeSpan activity) : AlternatingSource(random, (20, 60), (30, 120))
     {
-        private TimeSpan _phaseEnds;
-        private bool _drilling;
-
-        public override double? LevelAt(TimeSpan elapsed)
-        {
-            if (elapsed >= activity)
-            {
-                return Around(47, 1.5);
-            }
-
-            if (elapsed >= _phaseEnds)
-            {
-                _drilling = !_drilling;
-                _phaseEnds = elapsed + TimeSpan.FromSeconds(_drilling ? Random.Next(20, 60) : Random.Next(30, 120));
-            }
-
-            return _drilling ? Between(80, 86) : Around(50, 2);
-        }
+        public override double? LevelAt(TimeSpan elapsed) =>
+            elapsed >= activity ? Around(47, 1.5) : IsOn(elapsed) ? Between(80, 86) : Around(50, 2);
     }
 
     private sealed class TrafficSource(Random random) : NoiseSource(random)
