@@ -10,5 +10,6 @@ internal static class AnalyticsCommands
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        NoiseCommand.Create(),
     ];
 }

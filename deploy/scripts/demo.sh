@@ -99,10 +99,14 @@ start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators
 start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
   --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill" \
-  --Alerts:Store:SqlitePath="$DATA/alerts.db"
+  --Alerts:Store:SqlitePath="$DATA/alerts.db" \
+  --Noise:Sensors:0:Device=noise-courtyard --Noise:Sensors:0:Zone=1 --Noise:Sensors:0:RuleWindowMinutes=1 \
+  --Noise:Sensors:0:WarningIntervalMinutes=2 --Noise:Sensors:0:EscalateAfterMinutes=2
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
-  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store"
+  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
+  --Warning:Player=/bin/echo --Warning:Arguments:0={message} --Warning:MinimumIntervalMinutes=1 \
+  --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet"
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
   --Mqtt:Port="$MQTT_PORT"
@@ -122,6 +126,13 @@ EdgeSafety demo is running.
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
                      an e-bike charging in room 301: curl -X PUT \\
                        http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-48v
+  Noise scenario     the courtyard sensor is judged on 1-minute windows in the demo (5 in production), so a
+                     square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
+                     curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\
+                       http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/scenario
+                     the warnings:  mosquitto_sub -p $MQTT_PORT -t 'edgesafety/v1/+/+/+/warn' -v  (commands, replies);
+                                    the demo gateway "plays" them with echo: "Warning played" in its log
+                     every step:    influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT * FROM noise_event'
   Logs               $LOGS
 Press Ctrl-C to stop.
 READY

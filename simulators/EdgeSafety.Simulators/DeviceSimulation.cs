@@ -33,6 +33,9 @@ public sealed class DeviceSimulation : IDisposable
 
     public DeviceProfile Profile { get; }
 
+    /// <summary>What drives the values; the control API reaches a model's own controls (a noise scenario) through it.</summary>
+    public IValueModel Model => _model;
+
     public RegisterBank Registers { get; }
 
     /// <summary>

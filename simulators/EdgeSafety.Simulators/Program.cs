@@ -8,4 +8,5 @@ builder.AddSimulatorServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSimulatorControl();
+app.MapNoiseScenarioControl();
 return app.RunService();

@@ -44,7 +44,8 @@ public sealed class SimulatedInstallation : IDisposable
             "household-meter" => ((IValueModel)new HouseholdMeterModel(
                 new LiveHousehold(random.Next(), DateTimeOffset.Now, device.Household.ToOptions()), device.Household.TimeScale), DeviceKind.Meter),
             "noise" => (new NoiseLevelModel(random), DeviceKind.Noise),
-            _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise"),
+            "noise-scenarios" => (new NoiseScenarioModel(random), DeviceKind.Noise),
+            _ => throw Invalid(device, $"model '{device.Model}' is not one of household-meter, noise, noise-scenarios"),
         };
         return profile.Kind == measures
             ? model

@@ -41,7 +41,8 @@ public sealed class SimulatedDevice
 
     /// <summary>
     /// What drives the values: "household-meter" (with any meter profile: the values the profile has are served) or
-    /// "noise" (with a noise profile).
+    /// "noise" (with a noise profile: a street) or "noise-scenarios" (the same street, where the control API can start a
+    /// noise scenario: PUT /devices/{name}/scenario).
     /// </summary>
     [Required]
     public string Model { get; set; } = string.Empty;

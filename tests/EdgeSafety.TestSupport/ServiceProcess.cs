@@ -8,14 +8,14 @@ public static class ServiceProcess
 {
     /// <summary>
     /// The build output of a project built alongside the tests: test and service outputs are siblings under
-    /// artifacts/bin/{project}/{configuration}.
+    /// artifacts/bin/{project}/{configuration}. A project whose program has another name gives it as the assembly.
     /// </summary>
-    public static string OutputDirectory(string project)
+    public static string OutputDirectory(string project, string? assembly = null)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Name;
         var directory = Path.Combine(testOutput.Parent!.Parent!.FullName, project, configuration);
-        if (!File.Exists(Path.Combine(directory, project + ".dll")))
+        if (!File.Exists(Path.Combine(directory, (assembly ?? project) + ".dll")))
         {
             throw new InvalidOperationException($"{project} is not built in {directory}; build the solution first.");
         }

@@ -36,6 +36,7 @@ public static class IngestExtensions
         services.AddValidatedOptions<ChargingOptions>("Charging");
         services.AddSingleton(sp => ChargingModels.Load(sp.GetRequiredService<IOptions<ChargingOptions>>().Value.ModelsDirectory));
         services.AddSingleton<IReadingAnalyzer, ChargingAnalyzer>();
+        services.AddNoiseRules();
         services.AddHttpClient<InfluxClient>((sp, http) =>
             http.BaseAddress = sp.GetRequiredService<IOptions<InfluxOptions>>().Value.BaseAddress);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value);

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using EdgeSafety.Alerts;
+using EdgeSafety.Contracts;
+using EdgeSafety.Influx;
+using EdgeSafety.Ingest.Extensions;
+using EdgeSafety.Mqtt;
+using EdgeSafety.ServiceDefaults;
+using EdgeSafety.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeSafety.Noise.Tests;
+
+/// <summary>
+/// Ingest's noise rules on readings published through a real mosquitto, per the protocol, stored in a real influxd.
+/// Ingest is hosted in this process with its own service registrations, so the alert signal is read from the queue the
+/// alert engine takes it from.
+/// </summary>
+public sealed class LiveNoiseRulesTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>10:00 in Shanghai on a past day: a day-time loud period in a class 1 zone (limit 55).</summary>
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 10, 0, 0, TimeSpan.FromHours(8));
+
+    [Fact]
+    public async Task A_persistent_exceedance_gets_two_warnings_on_site_and_raises_the_wardens_alert()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influxServer = await InfluxServer.StartAsync();
+        var builder = WebApplication.CreateBuilder([
+            $"--urls=http://127.0.0.1:{LoopbackPort.Next()}", $"--Mqtt:Port={broker.Port}", "--Mqtt:ClientId=ingest-under-test",
+            $"--Influx:BaseAddress={influxServer.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100", "--Noise:Defaults:Zone=1",
+        ]);
+        builder.AddServiceDefaults();
+        builder.AddIngestServices();
+        await using var ingest = builder.Build();
+        await ingest.StartAsync();
+
+        var warnings = new ConcurrentQueue<(string Topic, byte[] Payload)>();
+        var log = new RecordingLogger<MqttClient>();
+        await using var gateway = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "gw-07" }, log)
+        {
+            MessageReceived = message => warnings.Enqueue((message.Topic, message.Payload)),
+        };
+        await gateway.ConnectAsync(CancellationToken.None);
+        await gateway.SubscribeAsync("edgesafety/v1/+/+/commands/warn", MqttQos.AtLeastOnce);
+
+        // 70 dB every 2 s from 10:00 to 10:20, and the reading at 10:20 that closes the last window.
+        for (var (at, seq) = (Start, 0L); at <= Start.AddMinutes(20); at = at.AddSeconds(2), seq++)
+        {
+            var reading = new Reading("noise-plaza", DeviceKind.Noise, "noise-sensor-hr0", "plaza-east", seq, at, new Dictionary<string, double> { ["db_a"] = 70 });
+            await gateway.PublishAsync(Topics.Readings("haizhu", "gw-07", "noise-plaza"), ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);
+        }
+
+        var signals = ingest.Services.GetRequiredService<AlertSignalQueue>();
+        using var waiting = new CancellationTokenSource(Bound);
+        var signal = await signals.Reader.ReadAsync(waiting.Token);
+        (signal.Kind, signal.Active, signal.Site, signal.Gateway, signal.Device, signal.Unit, signal.At)
+            .Should().Be((AlertKind.NoiseExceedance, true, "haizhu", "gw-07", "noise-plaza", "plaza-east", Start.AddMinutes(20)));
+        signal.Evidence.Should().Contain(new Dictionary<string, string>
+        {
+            ["laeq_db"] = "70.0", ["limit_db"] = "55.0", ["period"] = "day", ["exceeding_since"] = "2026-06-01T02:10:00.000Z",
+            ["warning_1_at"] = "2026-06-01T02:10:00.000Z", ["warning_2_at"] = "2026-06-01T02:20:00.000Z",
+        });
+
+        await Eventually.SucceedsAsync(() => warnings.Should().HaveCount(2), Bound, "both on-site warnings at the gateway");
+        warnings.Select(w => w.Topic).Should().AllBe("edgesafety/v1/haizhu/gw-07/commands/warn");
+        var commands = warnings.Select(w => CommandCodec.TryParse(CommandCodec.Warn, w.Payload, out var command, out _, out var rejection)
+            ? (WarnCommand)command! : throw new InvalidOperationException(rejection!.Detail)).ToList();
+        commands.Should().OnlyContain(c => c.Target == "noise-plaza" && c.MessageKey == "noise-exceedance" && c.Text == null);
+        commands.Select(c => c.Id).Should().OnlyHaveUniqueItems();
+
+        using var http = new HttpClient();
+        var influx = new InfluxClient(http, new InfluxOptions { BaseAddress = influxServer.BaseAddress, Database = "edgesafety" });
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var steps = await influx.QueryAsync("SELECT laeq_db, limit_db FROM noise_event WHERE device = 'noise-plaza' GROUP BY event");
+            steps.Select(s => (s.Tags["event"], s.Values.Count)).Should().BeEquivalentTo(
+                [("exceedance", 1), ("on_site_warning", 2), ("warden_alert", 1)]);
+            var windows = await influx.QueryAsync("SELECT laeq_db, energy, duration_s FROM noise_window WHERE device = 'noise-plaza' AND \"window\" = '5min'");
+            windows.Single().Values.Should().HaveCount(4).And.OnlyContain(row => Math.Abs(row[1].GetDouble() - 70) < 1e-9 && row[3].GetDouble() == 300);
+        }, Bound, "the windows and the rules' steps in InfluxDB");
+
+        await ingest.StopAsync();
+        log.ShouldHaveNoErrors();
+    }
+}
