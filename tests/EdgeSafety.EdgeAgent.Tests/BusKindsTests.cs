@@ -46,7 +46,8 @@ public sealed class BusKindsTests : IAsyncLifetime
         subscriber.Arrivals("noise-tcp")[0].Values["db_a"].Should().BeApproximately(52.3, 1e-9);
         await agent.WaitForOutputAsync("Bus bus2: cannot open", Bound);
         agent.Output.Should().Contain("RS-485 mode for RTS mode Up");
-        subscriber.Arrivals("meter-301").Should().NotBeEmpty("the serial bus polls on regardless");
+        // The serial bus opens and polls on its own thread: its first reading may come after the TCP endpoint's.
+        await Eventually.SucceedsAsync(() => subscriber.Arrivals("meter-301").Should().NotBeEmpty(), Bound, "the serial bus polling on regardless");
 
         // The endpoint goes away: its device is offline; back on the same port, the agent reconnects.
         await server.StopAsync();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeSafety.Alerts;
+using EdgeSafety.Alerts.Store;
 using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
 using EdgeSafety.Ingest.Extensions;
@@ -13,8 +14,8 @@ namespace EdgeSafety.Noise.Tests;
 
 /// <summary>
 /// Ingest's noise rules on readings published through a real mosquitto, per the protocol, stored in a real influxd.
-/// Ingest is hosted in this process with its own service registrations, so the alert signal is read from the queue the
-/// alert engine takes it from.
+/// Ingest is hosted in this process with its own service registrations, so the alert is read from the alert engine's
+/// store.
 /// </summary>
 public sealed class LiveNoiseRulesTests
 {
@@ -28,9 +29,12 @@ public sealed class LiveNoiseRulesTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influxServer = await InfluxServer.StartAsync();
+        using var data = new TemporaryDirectory("noise-live");
         var builder = WebApplication.CreateBuilder([
             $"--urls=http://127.0.0.1:{LoopbackPort.Next()}", $"--Mqtt:Port={broker.Port}", "--Mqtt:ClientId=ingest-under-test",
             $"--Influx:BaseAddress={influxServer.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100", "--Noise:Defaults:Zone=1",
+            $"--Store:Directory={data.Combine("spill")}", $"--Alerts:Store:SqlitePath={data.Combine("alerts.db")}",
+            $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}",
         ]);
         builder.AddServiceDefaults();
         builder.AddIngestServices();
@@ -53,12 +57,16 @@ public sealed class LiveNoiseRulesTests
             await gateway.PublishAsync(Topics.Readings("haizhu", "gw-07", "noise-plaza"), ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);
         }
 
-        var signals = ingest.Services.GetRequiredService<AlertSignalQueue>();
-        using var waiting = new CancellationTokenSource(Bound);
-        var signal = await signals.Reader.ReadAsync(waiting.Token);
-        (signal.Kind, signal.Active, signal.Site, signal.Gateway, signal.Device, signal.Unit, signal.At)
-            .Should().Be((AlertKind.NoiseExceedance, true, "haizhu", "gw-07", "noise-plaza", "plaza-east", Start.AddMinutes(20)));
-        signal.Evidence.Should().Contain(new Dictionary<string, string>
+        var store = ingest.Services.GetRequiredService<AlertEngine>().Store;
+        var alerts = await Eventually.ReturnsAsync(async () =>
+        {
+            var open = await store.ListAlertsAsync(new AlertQuery(OpenOnly: true), CancellationToken.None);
+            return open.Count > 0 ? open : null;
+        }, Bound, "the wardens' alert in the alert store");
+        var alert = alerts.Should().ContainSingle().Subject;
+        (alert.Kind, alert.ClearedAt, alert.Site, alert.Gateway, alert.Device, alert.Unit, alert.FirstSeen)
+            .Should().Be((AlertKind.NoiseExceedance, (DateTimeOffset?)null, "haizhu", "gw-07", "noise-plaza", "plaza-east", Start.AddMinutes(20)));
+        alert.Evidence.Should().Contain(new Dictionary<string, string>
         {
             ["laeq_db"] = "70.0", ["limit_db"] = "55.0", ["period"] = "day", ["exceeding_since"] = "2026-06-01T02:10:00.000Z",
             ["warning_1_at"] = "2026-06-01T02:10:00.000Z", ["warning_2_at"] = "2026-06-01T02:20:00.000Z",
