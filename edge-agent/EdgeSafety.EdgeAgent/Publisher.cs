@@ -25,6 +25,9 @@ public sealed partial class Publisher(
     public static MqttWill Will(AgentOptions options) =>
         new(Topics.Status(options.SiteId, options.GatewayId), GatewayStatus.Offline(options.GatewayId), MqttQos.AtLeastOnce, Retain: true);
 
+    /// <summary>Completed while connected; replaced by a pending one when the connection drops.</summary>
+    private volatile TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -33,7 +36,12 @@ public sealed partial class Publisher(
         {
             if (connected)
             {
+                _connected.TrySetResult();
                 _ = AnnounceOnlineAsync(statusTopic, settings.GatewayId, stoppingToken);
+            }
+            else if (_connected.Task.IsCompleted)
+            {
+                _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         };
         await mqtt.ConnectAsync(stoppingToken);
@@ -46,6 +54,15 @@ public sealed partial class Publisher(
         while (!stoppingToken.IsCancellationRequested)
         {
             RemoveAcknowledged(window);
+            if (!mqtt.IsConnected)
+            {
+                // Readings handed to a disconnected client would wait in its memory, out of the store's reach: one the
+                // store then dropped for its byte or age limit would still be delivered, and counted as lost. They wait
+                // on disk instead until the broker is back.
+                await Task.WhenAny(_connected.Task, Task.Delay(Timeout.Infinite, stoppingToken));
+                continue;
+            }
+
             var batch = window.Count < windowSize ? outbox.Read(next, windowSize - window.Count) : [];
             foreach (var message in batch)
             {
