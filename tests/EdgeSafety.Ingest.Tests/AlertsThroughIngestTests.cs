@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeSafety.Contracts;
@@ -66,7 +64,7 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
         request.Path.Should().Be("/hooks/warden-1");
         var body = JsonNode.Parse(request.BodyText)!;
         body.ToJsonString().Should().Contain("gateway-offline");
-        VerifySignature(request);
+        WebhookSignature.Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
 
         var alerts = await Eventually.ReturnsAsync(async () =>
         {
@@ -147,13 +145,4 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
     }
 
     private Uri Api(string path) => new($"http://127.0.0.1:{_port}/{path}");
-
-    /// <summary>X-EdgeSafety-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(secret, t + "." + body)) (docs/notifications.md).</summary>
-    private static void VerifySignature(ReceivedRequest request)
-    {
-        var parts = request.Header("X-EdgeSafety-Signature")!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        byte[] signed = [.. Encoding.UTF8.GetBytes(parts["t"] + "."), .. request.Body];
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), signed);
-        parts["v1"].Should().Be(Convert.ToHexStringLower(expected));
-    }
 }
