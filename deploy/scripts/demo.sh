@@ -120,12 +120,14 @@ EdgeSafety demo is running.
                      influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
   MQTT               127.0.0.1:$MQTT_PORT  (mosquitto_sub -p $MQTT_PORT -t 'edgesafety/#' -v)
   Figures            curl http://127.0.0.1:$INGEST_PORT/metrics  (ingest), :$AGENT_PORT/metrics (agent)
-  Alerts             curl http://127.0.0.1:$INGEST_PORT/api/alerts  (docs/alerts.md; loopback only, no sign-in yet)
   Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
                      pin a value: curl -X PUT -H 'Content-Type: application/json' \\
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
                      an e-bike charging in room 301: curl -X PUT \\
-                       http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-48v
+                       http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-72v
+                     (unplug it: curl -X DELETE with the same address)
+  Alerts             curl http://127.0.0.1:$INGEST_PORT/api/alerts  (loopback only, no sign-in yet; the EbikeCharging alert for room-301
+                     shows within a minute of plugging it in; docs/alerts.md has the rest of the API)
   Noise scenario     the courtyard sensor is judged on 1-minute windows in the demo (5 in production), so a
                      square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
                      curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\

@@ -11,48 +11,15 @@ namespace EdgeSafety.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeChainTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Bound = RunningStack.Bound;
     private readonly HttpClient _http = new();
-    private readonly List<ExternalProcess> _services = [];
-    private SerialLinePair _line = null!;
-    private MosquittoBroker _broker = null!;
-    private InfluxServer _influx = null!;
-    private Uri _simulator = null!;
-    private Uri _dashboard = null!;
+    private RunningStack _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        _line = await SerialLinePair.StartAsync();
-        _broker = await MosquittoBroker.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-
-        var simulatorPort = LoopbackPort.Next();
-        var dashboardPort = LoopbackPort.Next();
-        _simulator = new Uri($"http://127.0.0.1:{simulatorPort}/");
-        _dashboard = new Uri($"http://127.0.0.1:{dashboardPort}/");
-        var simulator = Start("EdgeSafety.Simulators", simulatorPort, $"--Simulator:Lines:0:DevicePath={_line.SlavePath}");
-        var ingest = Start("EdgeSafety.Ingest", LoopbackPort.Next(), $"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}");
-        var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), $"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}");
-        var dashboard = Start("EdgeSafety.Dashboard", dashboardPort, $"--Mqtt:Port={_broker.Port}");
-
-        await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
-        await ingest.WaitForOutputAsync("Subscribed to", Bound);
-        await agent.WaitForOutputAsync("announced online", Bound);
-        await dashboard.WaitForOutputAsync("Subscribed to", Bound);
-        await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
-        await ServiceProcess.WaitUntilHealthyAsync(dashboard, dashboardPort, Bound);
-    }
+    public async Task InitializeAsync() => _stack = await RunningStack.StartAsync(new StackOptions { Dashboard = true });
 
     public async Task DisposeAsync()
     {
-        foreach (var service in _services)
-        {
-            service.Dispose();
-        }
-
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-        _line.Dispose();
+        await _stack.DisposeAsync();
         _http.Dispose();
     }
 
@@ -61,7 +28,7 @@ public sealed class WholeChainTests : IAsyncLifetime
     {
         await PinAsync("meter-301", 241.5);
 
-        var influx = new InfluxClient(_http, new InfluxOptions { BaseAddress = _influx.BaseAddress, Database = "edgesafety" });
+        var influx = new InfluxClient(_http, new InfluxOptions { BaseAddress = _stack.Influx.BaseAddress, Database = "edgesafety" });
         await Eventually.SucceedsAsync(async () =>
         {
             var series = await influx.QueryAsync("SELECT last(voltage_v) FROM meter WHERE device = 'meter-301'");
@@ -92,7 +59,7 @@ public sealed class WholeChainTests : IAsyncLifetime
                 consoleErrors.Add(message.Text);
             }
         };
-        await page.GotoAsync(_dashboard.ToString());
+        await page.GotoAsync(_stack.Dashboard!.ToString());
 
         var expect = new LocatorAssertionsToHaveTextOptions { Timeout = (float)Bound.TotalMilliseconds };
         var voltage = page.Locator("[data-device='meter-301'] [data-value='voltage_v']");
@@ -109,23 +76,12 @@ public sealed class WholeChainTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-device]")).ToHaveCountAsync(3);
 
         consoleErrors.Should().BeEmpty("the page runs under a strict content security policy without errors");
-        foreach (var service in _services)
-        {
-            service.HasExited.Should().BeFalse($"{service.Name} keeps running");
-            ServiceProcess.ErrorLines(service).Should().BeEmpty($"{service.Name} logged no error");
-        }
-    }
-
-    private ExternalProcess Start(string project, int port, params string[] settings)
-    {
-        var process = ServiceProcess.Start(project, port, settings);
-        _services.Add(process);
-        return process;
+        _stack.ShouldAllBeRunningWithoutErrors();
     }
 
     private async Task PinAsync(string device, double voltage)
     {
-        using var response = await _http.PutAsJsonAsync(new Uri(_simulator, $"devices/{device}/pinned"),
+        using var response = await _http.PutAsJsonAsync(new Uri(_stack.Simulator, $"devices/{device}/pinned"),
             new Dictionary<string, double> { ["voltage_v"] = voltage });
         response.EnsureSuccessStatusCode();
     }

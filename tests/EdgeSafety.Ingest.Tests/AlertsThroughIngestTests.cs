@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeSafety.Contracts;
@@ -12,7 +10,7 @@ namespace EdgeSafety.Ingest.Tests;
 
 /// <summary>
 /// The alert engine inside ingest as it runs in production: a gateway's status on a real mosquitto becomes an alert
-/// in ingest's SQLite store and a signed webhook at a real receiver, the lifecycle API acts on it, and it survives a
+/// in ingest's SQLite store and a signed webhook at a real receiver (a device's events too), the lifecycle API acts on it, and it survives a
 /// restart of ingest.
 /// </summary>
 public sealed class AlertsThroughIngestTests : IAsyncLifetime
@@ -37,6 +35,8 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
         {
             sites = new[] { new { id = "haizhu", name = "Haizhu" } },
             buildings = new[] { new { id = "block-3", site = "haizhu", name = "Block 3", area = "south" } },
+            units = new[] { new { id = "room-301", building = "block-3", name = "Room 301" } },
+            devices = new[] { new { site = "haizhu", device = "meter-301", unit = "room-301" } },
             people = new[] { new { id = "warden-1", name = "Warden One", role = "Warden", area = "south", preferences = warden } },
             gateways = new[] { new { site = "haizhu", gateway = "gw-01", building = "block-3" } },
         }));
@@ -64,7 +64,7 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
         request.Path.Should().Be("/hooks/warden-1");
         var body = JsonNode.Parse(request.BodyText)!;
         body.ToJsonString().Should().Contain("gateway-offline");
-        VerifySignature(request);
+        WebhookSignature.Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
 
         var alerts = await Eventually.ReturnsAsync(async () =>
         {
@@ -105,6 +105,34 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
         ServiceProcess.ErrorLines(_ingest).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_meter_going_offline_opens_a_device_offline_alert_for_its_room_that_clears_when_it_answers_again()
+    {
+        await using var gateway = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "test-gateway" }, new RecordingLogger<MqttClient>());
+        await gateway.ConnectAsync(CancellationToken.None);
+        var topic = Topics.Events("haizhu", "gw-01", "meter-301");
+        await gateway.PublishAsync(topic, "{\"v\":1,\"device\":\"meter-301\""u8.ToArray(), MqttQos.AtLeastOnce);
+        await gateway.PublishAsync(topic, DeviceEvent(DeviceEventKind.Offline, 0, new() { ["reason"] = "timeout", ["error"] = "no answer after 3 tries" }), MqttQos.AtLeastOnce);
+
+        var alert = await Eventually.ReturnsAsync(async () =>
+            (await _http.GetFromJsonAsync<JsonArray>(Api("api/alerts")))!.SingleOrDefault(), Bound, "an open alert");
+        ((string?)alert!["kind"]).Should().Be("DeviceOffline");
+        ((string?)alert["device"]).Should().Be("meter-301");
+        ((string?)alert["unit"]).Should().Be("room-301");
+        var id = (long)alert["id"]!;
+        var story = await _http.GetFromJsonAsync<JsonObject>(Api($"api/alerts/{id}"));
+        story!["alert"]!["evidence"]!.ToJsonString().Should().Contain("no answer after 3 tries");
+        (await PrometheusText.ReadAsync(_http, Api("metrics"), "alerts_device_events_rejected_total{reason=\"not_json\"}")).Should().Be(1);
+
+        await gateway.PublishAsync(topic, DeviceEvent(DeviceEventKind.Online, 1, []), MqttQos.AtLeastOnce);
+        await Eventually.SucceedsAsync(async () =>
+            (await _http.GetFromJsonAsync<JsonObject>(Api($"api/alerts/{id}")))!["alert"]!["clearedAt"].Should().NotBeNull(), Bound, "the alert cleared");
+        ServiceProcess.ErrorLines(_ingest).Should().BeEmpty();
+    }
+
+    private static byte[] DeviceEvent(DeviceEventKind kind, long sequence, Dictionary<string, object> detail) =>
+        DeviceEventCodec.Serialize(new DeviceEvent("meter-301", kind, sequence, DateTimeOffset.UtcNow, detail));
+
     private async Task StartIngestAsync()
     {
         _port = LoopbackPort.Next();
@@ -117,13 +145,4 @@ public sealed class AlertsThroughIngestTests : IAsyncLifetime
     }
 
     private Uri Api(string path) => new($"http://127.0.0.1:{_port}/{path}");
-
-    /// <summary>X-EdgeSafety-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(secret, t + "." + body)) (docs/notifications.md).</summary>
-    private static void VerifySignature(ReceivedRequest request)
-    {
-        var parts = request.Header("X-EdgeSafety-Signature")!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        byte[] signed = [.. Encoding.UTF8.GetBytes(parts["t"] + "."), .. request.Body];
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), signed);
-        parts["v1"].Should().Be(Convert.ToHexStringLower(expected));
-    }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeSafety.TestSupport;
@@ -15,30 +13,6 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync() => _receiver = await HttpReceiver.StartAsync();
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
-    /// <summary>What a receiver does, as docs/notifications.md tells it: recompute the HMAC over "t.body", compare in constant time, refuse old timestamps.</summary>
-    private static bool Verify(string? header, byte[] body, string secret, TimeSpan tolerance)
-    {
-        if (header is null)
-        {
-            return false;
-        }
-
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1) || !long.TryParse(t, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return false;
-        }
-
-        if (Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > tolerance.TotalSeconds)
-        {
-            return false;
-        }
-
-        byte[] signed = [.. Encoding.ASCII.GetBytes(t + "."), .. body];
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(v1));
-    }
 
     [Fact]
     public async Task Delivers_the_documented_json_with_a_signature_that_verifies_and_fails_on_a_tampered_body()
@@ -57,12 +31,12 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
 
         var signature = request.Header("X-EdgeSafety-Signature");
         signature.Should().MatchRegex("^t=[0-9]+,v1=[0-9a-f]{64}$");
-        Verify(signature, request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
+        WebhookSignature.Verify(signature, request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
 
         var tampered = request.BodyText.Replace("\"count\":2", "\"count\":1", StringComparison.Ordinal);
         tampered.Should().NotBe(request.BodyText);
-        Verify(signature, Encoding.UTF8.GetBytes(tampered), Secret, TimeSpan.FromMinutes(5)).Should().BeFalse();
-        Verify(signature, request.Body, "another-secret", TimeSpan.FromMinutes(5)).Should().BeFalse();
+        WebhookSignature.Verify(signature, Encoding.UTF8.GetBytes(tampered), Secret, TimeSpan.FromMinutes(5)).Should().BeFalse();
+        WebhookSignature.Verify(signature, request.Body, "another-secret", TimeSpan.FromMinutes(5)).Should().BeFalse();
 
         using var json = JsonDocument.Parse(request.Body);
         var root = json.RootElement;
@@ -96,8 +70,8 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
         await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri, Secret = "per-endpoint" });
 
         var request = _receiver.Requests.Should().ContainSingle().Subject;
-        Verify(request.Header("X-EdgeSafety-Signature"), request.Body, "per-endpoint", TimeSpan.FromMinutes(5)).Should().BeTrue();
-        Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeFalse();
+        WebhookSignature.Verify(request.Header("X-EdgeSafety-Signature"), request.Body, "per-endpoint", TimeSpan.FromMinutes(5)).Should().BeTrue();
+        WebhookSignature.Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeFalse();
     }
 
     [Fact]
@@ -111,7 +85,7 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
         await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri });
 
         var request = _receiver.Requests.Should().ContainSingle().Subject;
-        Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
+        WebhookSignature.Verify(request.Header("X-EdgeSafety-Signature"), request.Body, Secret, TimeSpan.FromMinutes(5)).Should().BeTrue();
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed class AlertMetrics
         Signals = metrics.Counter("alerts_signals_total", "Alert signals recorded, by effect (raised, refreshed, recurred, cleared, ignored).");
         SignalFailures = metrics.Counter("alerts_signal_failures_total", "Attempts to record a signal that failed (the store was unreachable); retried.");
         StatusRejected = metrics.Counter("alerts_status_rejected_total", "Gateway status messages that were not a valid status.");
+        DeviceEventsRejected = metrics.Counter("alerts_device_events_rejected_total", "Device events refused by validation, by reason.");
         metrics.Gauge("alerts_signal_queue_length", "Signals waiting for the alert engine.", () => queue.Count);
     }
 
@@ -19,6 +20,8 @@ public sealed class AlertMetrics
     public MetricCounter SignalFailures { get; }
 
     public MetricCounter StatusRejected { get; }
+
+    public MetricCounter DeviceEventsRejected { get; }
 
     public static string Label(string pascal) => pascal.ToLowerInvariant();
 }

@@ -11,7 +11,7 @@ namespace EdgeSafety.Ingest.Alerts;
 public static class AlertsExtensions
 {
     /// <summary>
-    /// The alert engine, its store, the notification channels, the gateway status subscriber and the reports.
+    /// The alert engine, its store, the notification channels, the gateway status and device event subscribers and the reports.
     /// Relative paths in the Alerts settings are taken from ingest's content root (the program's folder).
     /// </summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IHostEnvironment environment)
@@ -31,14 +31,16 @@ public static class AlertsExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         services.AddHostedService<AlertEngineService>();
-        services.AddHostedService(sp =>
-        {
-            // The same broker settings as the readings' connection, bound afresh, under a client id of its own.
-            var options = sp.GetRequiredService<IConfiguration>().GetSection("Mqtt").Get<MqttClientOptions>() ?? new MqttClientOptions();
-            options.ClientId = options.ClientId.Length == 0 ? "" : options.ClientId + "-status";
-            var statusClient = new MqttClient(options, sp.GetRequiredService<ILogger<MqttClient>>());
-            return ActivatorUtilities.CreateInstance<GatewayStatusReceiver>(sp, statusClient);
-        });
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<GatewayStatusReceiver>(sp, OwnConnection(sp, "-status")));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DeviceEventReceiver>(sp, OwnConnection(sp, "-events")));
         return services;
+    }
+
+    /// <summary>The same broker settings as the readings' connection, bound afresh, under a client id of its own.</summary>
+    private static MqttClient OwnConnection(IServiceProvider services, string clientIdSuffix)
+    {
+        var options = services.GetRequiredService<IConfiguration>().GetSection("Mqtt").Get<MqttClientOptions>() ?? new MqttClientOptions();
+        options.ClientId = options.ClientId.Length == 0 ? "" : options.ClientId + clientIdSuffix;
+        return new MqttClient(options, services.GetRequiredService<ILogger<MqttClient>>());
     }
 }
