@@ -122,9 +122,8 @@ EdgeSafety demo is running.
                        -d '{"db_a": 75}' http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/pinned
                      an e-bike charging in room 301: curl -X PUT \\
                        http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-72v
-                     (unplug it: curl -X DELETE with the same address)
-  Alerts             curl http://127.0.0.1:$INGEST_PORT/api/alerts  (the charger's EbikeCharging alert for room-301
-                     shows within a minute of plugging it in; docs/alerts.md has the rest of the API)
+                     (an EbikeCharging alert for room-301 shows in Alerts above within a minute;
+                     unplug it: curl -X DELETE with the same address)
   Logs               $LOGS
 Press Ctrl-C to stop.
 READY
