@@ -28,6 +28,8 @@ public sealed partial class Publisher(
     /// <summary>Completed while connected; replaced by a pending one when the connection drops.</summary>
     private volatile TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private static readonly TimeSpan OfflineAnnouncementTimeout = TimeSpan.FromSeconds(3);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -98,9 +100,19 @@ public sealed partial class Publisher(
         var settings = options.Value;
         if (mqtt.IsConnected)
         {
-            // A clean stop sends no will, so say "offline" ourselves.
-            await mqtt.PublishAsync(Topics.Status(settings.SiteId, settings.GatewayId), GatewayStatus.Offline(settings.GatewayId),
-                MqttQos.AtLeastOnce, retain: true, cancellationToken);
+            // A clean stop sends no will, so say "offline" ourselves; but a broker going away at the same moment (a
+            // whole site shutting down) must not hold the stop until the host gives up on it.
+            using var acknowledged = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            acknowledged.CancelAfter(OfflineAnnouncementTimeout);
+            try
+            {
+                await mqtt.PublishAsync(Topics.Status(settings.SiteId, settings.GatewayId), GatewayStatus.Offline(settings.GatewayId),
+                    MqttQos.AtLeastOnce, retain: true, acknowledged.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                LogOfflineNotAcknowledged(OfflineAnnouncementTimeout);
+            }
         }
 
         await mqtt.DisconnectAsync();
@@ -159,6 +171,9 @@ public sealed partial class Publisher(
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not announce online: {Error}")]
     private partial void LogAnnounceFailed(string error);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Stopping without the broker's acknowledgement of \"offline\" within {Timeout}")]
+    private partial void LogOfflineNotAcknowledged(TimeSpan timeout);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "The reading at outbox offset {Offset} cannot be published ({Error}); dropped")]
     private partial void LogUndeliverable(long offset, string error);
