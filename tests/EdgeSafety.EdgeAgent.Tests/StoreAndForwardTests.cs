@@ -86,6 +86,8 @@ public sealed class StoreAndForwardTests : IAsyncLifetime
                 .Should().HaveCountGreaterThanOrEqualTo(15, $"{device}'s readings from the outage (about 20) came from the killed agent's disk");
         }
 
+        // The process's output is read on another thread: wait for the line rather than expect it already there.
+        await second.WaitForOutputAsync(" records waiting", Bound);
         second.Output.Should().MatchRegex(@"Store .* open: [1-9]\d* records waiting");
     }
 
