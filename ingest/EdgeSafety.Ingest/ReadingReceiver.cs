@@ -30,7 +30,7 @@ public sealed partial class ReadingReceiver(
         metrics.Received.Increment();
         if (!ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
         {
-            metrics.Rejected.Increment(ReasonLabel(rejection!.Reason));
+            metrics.Rejected.Increment(RejectionLabel.Of(rejection!.Reason));
             LogRejected(Logger, message.Topic, rejection.Reason, rejection.Detail);
             return;
         }
@@ -100,20 +100,6 @@ public sealed partial class ReadingReceiver(
             LogAnalysisFailed(Logger, ex, analyzer.GetType().Name, received.Reading.Device, received.Reading.Sequence);
         }
     }
-
-    /// <summary>Prometheus label values are snake_case.</summary>
-    public static string ReasonLabel(RejectionReason reason) => reason switch
-    {
-        RejectionReason.UnknownTopic => "unknown_topic",
-        RejectionReason.TooLarge => "too_large",
-        RejectionReason.NotJson => "not_json",
-        RejectionReason.UnsupportedVersion => "unsupported_version",
-        RejectionReason.MissingField => "missing_field",
-        RejectionReason.WrongType => "wrong_type",
-        RejectionReason.InvalidValue => "invalid_value",
-        RejectionReason.TopicMismatch => "topic_mismatch",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
-    };
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason} ({Detail})")]
     private static partial void LogRejected(ILogger logger, string topic, RejectionReason reason, string detail);
