@@ -38,6 +38,21 @@ public sealed class LiveTests(DashboardFixture fixture, ITestOutputHelper output
         var dispatched = await page.WaitForAsync("alert", a => a.GetProperty("id").GetInt64() == alert.Id && a.GetProperty("state").GetString() == "Dispatched",
             "the dispatch on the landlord's stream");
         dispatched.GetProperty("owner").GetString().Should().Be("warden-zhou");
+
+        using var early = await warden.PostAsync($"api/alerts/{alert.Id}/close");
+        early.StatusCode.Should().Be(HttpStatusCode.Conflict, "only a resolved alert closes");
+        var order = JsonDocument.Parse(await dispatch.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        using var accept = await warden.PostAsync($"api/work-orders/{order}/accept");
+        accept.StatusCode.Should().Be(HttpStatusCode.OK, await accept.Content.ReadAsStringAsync());
+        using var empty = await warden.PostAsync($"api/work-orders/{order}/feedback", new { notes = " " });
+        empty.StatusCode.Should().Be(HttpStatusCode.BadRequest, "feedback is required");
+        using var feedback = await warden.PostAsync($"api/work-orders/{order}/feedback", new { notes = "battery taken outside" });
+        feedback.StatusCode.Should().Be(HttpStatusCode.OK, await feedback.Content.ReadAsStringAsync());
+        using var close = await landlord.PostAsync($"api/alerts/{alert.Id}/close");
+        close.StatusCode.Should().Be(HttpStatusCode.OK, await close.Content.ReadAsStringAsync());
+        var closed = await page.WaitForAsync("alert", a => a.GetProperty("id").GetInt64() == alert.Id && a.GetProperty("state").GetString() == "Closed",
+            "the close on the landlord's stream");
+        closed.GetProperty("feedback").GetString().Should().Be("battery taken outside");
     }
 
     [Fact]
