@@ -20,6 +20,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         new("warden-far", "warden", Person: "warden-wu", Area: "tianhe"),
         new("landlord3", "landlord", Person: "landlord-wu"),
         new("lockme", "landlord", Person: "landlord-chen"),
+        new("resetme", "warden", Person: "warden-zhou", Area: "nanzhou"),
     ];
 
     private readonly TemporaryDirectory _directory = new("dashboard-tests");
