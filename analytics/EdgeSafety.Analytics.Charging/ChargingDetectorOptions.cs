@@ -27,7 +27,7 @@ public sealed class ChargingDetectorOptions
     [Range(0.01, 1.0)]
     public double ConfirmProbability { get; set; } = 0.8;
 
-    /// <summary>How many successive checkpoints (at 10, 15, 20, 25, 30, 40, 50, 60, 90 s ...) must reach it.</summary>
+    /// <summary>How many successive checkpoints (at 10, 15, 20, 25, 30, 40, 50, 60, 75, 90 s ...) must reach it.</summary>
     [Range(1, 10)]
     public int ConfirmCheckpoints { get; set; } = 2;
 

@@ -34,6 +34,10 @@ public sealed class ChargingModels : IChargingClassifier, IDisposable
                 if (File.Exists(path))
                 {
                     models[(int)tier] = Booster.LoadFile(path);
+
+                    // One row at a time, as the detector asks, is cheapest on the caller's thread: a parallel region
+                    // per row costs more than the trees, and ingest already runs one detector per meter concurrently.
+                    models[(int)tier]!.SetParameter("nthread", "1");
                     if (models[(int)tier]!.FeatureCount != Fingerprint.Count)
                     {
                         throw new XGBoostException($"The model {path} takes {models[(int)tier]!.FeatureCount} features; this detector makes {Fingerprint.Count}. Retrain it.");

@@ -28,6 +28,7 @@ public static class Fingerprint
         "interval_s",
         "initial_power_factor",
         "initial_thd_ratio",
+        "jitter_30s",
     ];
 
     public static int Count => Names.Count;
@@ -87,6 +88,7 @@ public static class Fingerprint
         features[21] = (float)load.MeanIntervalSeconds;
         features[22] = Ratio(initial.PowerW, initial.ApparentVa);
         features[InitialThdRatio] = Math.Abs(initial.FundamentalA) >= MinFundamentalA ? Ratio(initial.DistortionA, initial.FundamentalA) : float.NaN;
+        features[24] = (float)load.Jitter(now, 30);
         Mask(load.Tier, features);
     }
 

@@ -131,6 +131,38 @@ internal sealed class TrackedLoad
         return Math.Abs(mean) < 1 ? double.NaN : Math.Sqrt(variance) / Math.Abs(mean);
     }
 
+    /// <summary>
+    /// The root mean square of the change from one reading to the next over the last <paramref name="seconds"/>, over
+    /// the mean power; NaN with fewer than three readings. Unlike <see cref="Variation"/> a slow trend hardly moves
+    /// it: it measures flicker (a TV's picture, a PC's work), which a charger's regulated output does not have.
+    /// </summary>
+    public double Jitter(DateTimeOffset now, double seconds)
+    {
+        if (_times is null || _powers is null)
+        {
+            return double.NaN;
+        }
+
+        var from = (now - Start).TotalSeconds - seconds;
+        double sum = 0, squares = 0;
+        var count = 0;
+        for (var k = _historyCount - 1; k >= 1; k--)
+        {
+            var i = (_historyStart + k) % HistoryCapacity;
+            if (_times[i] < from)
+            {
+                break;
+            }
+
+            var change = _powers[i] - _powers[(_historyStart + k - 1) % HistoryCapacity];
+            sum += _powers[i];
+            squares += change * change;
+            count++;
+        }
+
+        return count < 2 || Math.Abs(sum / count) < 1 ? double.NaN : Math.Sqrt(squares / count) / Math.Abs(sum / count);
+    }
+
     /// <summary>The least-squares slope of the power over the last <paramref name="seconds"/>, in % of its mean per minute.</summary>
     public double SlopePercentPerMinute(DateTimeOffset now, double seconds)
     {

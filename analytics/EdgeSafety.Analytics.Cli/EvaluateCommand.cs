@@ -65,19 +65,23 @@ internal static class EvaluateCommand
         {
             var options = new ChargingDetectorOptions();
             var results = new List<SetFigures>();
+            var diagnosis = new List<(ScenarioSet Set, Dictionary<MeterTier, TierScore> Scores)>();
             foreach (var set in sets)
             {
                 Console.Error.WriteLine($"evaluating {set.Name}: {set.Households} households x {set.Days} days...");
-                results.Add(EvaluationReport.Figures(set, Evaluation.Run(set, models, options)));
+                var scores = Evaluation.Run(set, models, options);
+                diagnosis.Add((set, scores));
+                results.Add(EvaluationReport.Figures(set, scores));
             }
 
             var markdown = EvaluationReport.Markdown(results);
             reportDirectory.Create();
+            EvaluationReport.WriteDiagnosis(reportDirectory.FullName, diagnosis);
             File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.md"), markdown);
             File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.json"),
                 JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             Console.Out.Write(markdown);
-            Console.Error.WriteLine($"wrote {reportDirectory.FullName}/evaluation.md and evaluation.json");
+            Console.Error.WriteLine($"wrote {reportDirectory.FullName}/evaluation.md, evaluation.json, missed-or-late-sessions.csv and false-alarms.csv");
             return 0;
         }
     }

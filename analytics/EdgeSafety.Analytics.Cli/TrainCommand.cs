@@ -117,7 +117,7 @@ internal static class TrainCommand
 /// <summary>Which households train and validate the models; the defaults make the committed models.</summary>
 internal sealed record TrainingPlan(int Households, int ValidationHouseholds)
 {
-    public const int DefaultHouseholds = 40;
+    public const int DefaultHouseholds = 80;
     public const int DefaultValidationHouseholds = 20;
 
     public bool IsDefault => Households == DefaultHouseholds && ValidationHouseholds == DefaultValidationHouseholds;

@@ -15,7 +15,7 @@ namespace EdgeSafety.Charging.Benchmarks;
 [MemoryDiagnoser]
 public class ChargingBenchmarks
 {
-    private const int Batch = 1_000;
+    public const int Batch = 1_000;
     private readonly float[] _fingerprint = new float[Fingerprint.Count];
     private readonly float[] _batch = new float[Batch * Fingerprint.Count];
     private readonly float[] _probabilities = new float[Batch];

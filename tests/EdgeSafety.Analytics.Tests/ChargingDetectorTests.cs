@@ -37,7 +37,7 @@ public sealed class ChargingDetectorTests : IDisposable
         started.Tier.Should().Be(tier);
         started.StartedAt.Should().BeCloseTo(pluggedIn, TimeSpan.FromSeconds(2));
         (started.DetectedAt - pluggedIn).Should().BeLessThan(TimeSpan.FromMinutes(1));
-        started.Confidence.Should().BeInRange(0.8, 1);
+        started.Confidence.Should().BeInRange(new ChargingDetectorOptions().ConfirmProbability, 1);
         var ended = events[^1].Session;
         ended.EndedAt.Should().BeCloseTo(pluggedIn + TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(3));
         ended.EnergyWh.Should().BeInRange(ended.PowerAddedW * 10 / 60 * 0.8, ended.PowerAddedW * 10 / 60 * 1.25);

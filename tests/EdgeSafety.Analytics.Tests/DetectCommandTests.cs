@@ -56,7 +56,7 @@ public sealed class DetectCommandTests : IDisposable
         startedAt.Should().BeCloseTo(pluggedIn!.Value, TimeSpan.FromSeconds(3));
         var detectedAt = DateTimeOffset.Parse(detection.GetProperty("detected_at").GetString()!, CultureInfo.InvariantCulture);
         (detectedAt - pluggedIn.Value).Should().BeLessThan(TimeSpan.FromMinutes(1));
-        detection.GetProperty("confidence").GetDouble().Should().BeInRange(0.8, 1);
+        detection.GetProperty("confidence").GetDouble().Should().BeInRange(new EdgeSafety.Analytics.Charging.ChargingDetectorOptions().ConfirmProbability, 1);
     }
 
     [Fact]

@@ -13,11 +13,20 @@ internal sealed record ScenarioSet(string Name, ParameterSet Parameters, int Fir
     public IEnumerable<int> Seeds => Enumerable.Range(FirstSeed, Households);
 }
 
-/// <summary>One true charging session and whether (and how fast) it was detected.</summary>
-internal sealed record SessionOutcome(ApplianceKind Charger, double? LatencySeconds);
+/// <summary>
+/// One true charging session and whether (and how fast) it was detected; for a missed or late one, what the detector made
+/// of it: the added loads that started near the plug-in and the best probability any of their checkpoints reached.
+/// </summary>
+internal sealed record SessionOutcome(ApplianceKind Charger, double? LatencySeconds)
+{
+    public Miss? Miss { get; init; }
+}
+
+/// <summary>Why a session was missed or confirmed late, for the diagnosis: the session as generated and the detector's view of it.</summary>
+internal sealed record Miss(int Seed, DateTimeOffset PluggedIn, double StateOfCharge, double RatedCurrentA, int Candidates, int Checkpoints, double BestProbability, double FirstPowerW, string OthersSwitchingOn);
 
 /// <summary>A confirmed detection with no charging behind it, and the appliance that switched on then.</summary>
-internal sealed record FalseAlarm(int Seed, DateTimeOffset StartedAt, string Cause, double PowerAddedW, double Confidence);
+internal sealed record FalseAlarm(int Seed, DateTimeOffset StartedAt, string Cause, double PowerAddedW, double Confidence, double ConfirmedAfterSeconds);
 
 /// <summary>The figures of one tier on one scenario set.</summary>
 internal sealed class TierScore(MeterTier tier)
@@ -54,6 +63,9 @@ internal static class Evaluation
     /// <summary>A detection belongs to a session if it started at most this long before the plug-in (the reading before it).</summary>
     private static readonly TimeSpan EarlySlack = TimeSpan.FromSeconds(5);
 
+    /// <summary>A session confirmed later than this is diagnosed like a missed one (the p95 target is 120 s).</summary>
+    private const double LateSeconds = 60;
+
     public static Dictionary<MeterTier, TierScore> Run(ScenarioSet set, IChargingClassifier classifier, ChargingDetectorOptions options)
     {
         var perHousehold = new ConcurrentDictionary<int, Dictionary<MeterTier, TierScore>>();
@@ -77,7 +89,8 @@ internal static class Evaluation
         var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling);
         var truth = household.Truth;
         var tiers = Enum.GetValues<MeterTier>();
-        var detectors = tiers.Select(t => new ChargingDetector($"household-{seed}", classifier, options)).ToArray();
+        var logs = tiers.Select(_ => new ProbabilityLog(classifier)).ToArray();
+        var detectors = tiers.Select(t => new ChargingDetector($"household-{seed}", logs[(int)t], options)).ToArray();
         var detected = tiers.Select(_ => new Dictionary<TrueSession, double>()).ToArray();
         var scores = tiers.ToDictionary(t => t, t => new TierScore(t));
         foreach (var observation in SimulatedMeter.Observations(household, set.Sampling))
@@ -99,24 +112,57 @@ internal static class Evaluation
         {
             foreach (var tier in tiers)
             {
-                scores[tier].Sessions.Add(new SessionOutcome(session.Charger,
-                    detected[(int)tier].TryGetValue(session, out var latency) ? latency : null));
+                double? latency = detected[(int)tier].TryGetValue(session, out var found) ? found : null;
+                scores[tier].Sessions.Add(new SessionOutcome(session.Charger, latency)
+                {
+                    Miss = latency is null or > LateSeconds ? Diagnose(seed, session, truth, logs[(int)tier]) : null,
+                });
             }
         }
 
         return scores;
     }
 
+    /// <summary>What the detector saw of a missed session: loads that came on within 30 s of the plug-in and their best checkpoint.</summary>
+    private static Miss Diagnose(int seed, TrueSession session, GroundTruth truth, ProbabilityLog log)
+    {
+        var near = log.Entries.Where(e => Math.Abs((e.StartedAt - session.PluggedIn).TotalSeconds) <= 30).ToList();
+        var others = truth.Appliances
+            .Where(a => Math.Abs((a.On - session.PluggedIn).TotalSeconds) <= 30 && !ApplianceCatalog.IsEbikeCharger(a.Kind))
+            .Select(a => ApplianceCatalog.NameOf(a.Kind));
+        return new Miss(seed, session.PluggedIn, session.InitialStateOfCharge, session.RatedCurrentA,
+            near.Select(e => e.StartedAt).Distinct().Count(), near.Count,
+            near.Count == 0 ? double.NaN : near.Max(e => e.Probability),
+            near.Count == 0 ? double.NaN : near.MinBy(e => e.AgeSeconds)!.PowerW,
+            string.Join(' ', others));
+    }
+
     private static void Score(EdgeSafety.Analytics.Charging.ChargingSession found, int seed, GroundTruth truth, Dictionary<TrueSession, double> detected, TierScore score)
     {
-        var session = truth.ChargingSessions.FirstOrDefault(s => found.StartedAt >= s.PluggedIn - EarlySlack && found.StartedAt <= s.Unplugged);
+        // The latest plug-in before the detection's start: a household with two chargers can have one still plugged
+        // in (in float or done) when the other is plugged in, and the detection belongs to the newer one.
+        var session = truth.ChargingSessions.Where(s => found.StartedAt >= s.PluggedIn - EarlySlack && found.StartedAt <= s.Unplugged)
+            .MaxBy(s => s.PluggedIn);
         if (session is null)
         {
-            score.FalseAlarms.Add(new FalseAlarm(seed, found.StartedAt, TruthMatching.CauseOf(truth, found.StartedAt), found.PowerAddedW, found.Confidence));
+            score.FalseAlarms.Add(new FalseAlarm(seed, found.StartedAt, TruthMatching.CauseOf(truth, found.StartedAt), found.PowerAddedW, found.Confidence, (found.DetectedAt - found.StartedAt).TotalSeconds));
         }
         else if (!detected.TryAdd(session, (found.DetectedAt - session.PluggedIn).TotalSeconds))
         {
             score.Repeats++;
         }
+    }
+}
+
+/// <summary>The classifier as the detector uses it, with every answer kept (when the load came on, its age and power, the probability) for the diagnosis.</summary>
+internal sealed class ProbabilityLog(IChargingClassifier inner) : IChargingClassifier
+{
+    public List<(DateTimeOffset StartedAt, float AgeSeconds, float PowerW, float Probability)> Entries { get; } = [];
+
+    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
+    {
+        var probability = inner.Probability(candidate, fingerprint);
+        Entries.Add((candidate.StartedAt, fingerprint[0], fingerprint[1], probability));
+        return probability;
     }
 }

@@ -88,6 +88,36 @@ internal static class EvaluationReport
         return text.ToString();
     }
 
+    /// <summary>
+    /// The diagnosis files: every missed or late session (what it was, what the detector made of it) and every false alarm
+    /// (what switched on, how much power it added, how sure the model was), one CSV row each, all sets and tiers.
+    /// </summary>
+    public static void WriteDiagnosis(string directory, IEnumerable<(ScenarioSet Set, Dictionary<MeterTier, TierScore> Scores)> results)
+    {
+        var missed = new StringBuilder("set,tier,seed,charger,latency_s,plugged_in,state_of_charge,rated_current_a,candidates,checkpoints,best_probability,first_power_w,others_switching_on\n");
+        var alarms = new StringBuilder("set,tier,seed,started_at,cause,power_added_w,confidence,confirmed_after_s\n");
+        foreach (var (set, scores) in results)
+        {
+            foreach (var score in scores.Values.OrderByDescending(s => s.Tier))
+            {
+                var tier = ChargingModels.TierName(score.Tier);
+                foreach (var session in score.Sessions.Where(s => s.Miss is not null))
+                {
+                    var m = session.Miss!;
+                    missed.AppendLine(Invariant($"{set.Name},{tier},{m.Seed},{ApplianceCatalog.NameOf(session.Charger)},{session.LatencySeconds:0},{m.PluggedIn:O},{m.StateOfCharge:0.000},{m.RatedCurrentA:0.00},{m.Candidates},{m.Checkpoints},{m.BestProbability:0.000},{m.FirstPowerW:0.0},{m.OthersSwitchingOn}"));
+                }
+
+                foreach (var alarm in score.FalseAlarms)
+                {
+                    alarms.AppendLine(Invariant($"{set.Name},{tier},{alarm.Seed},{alarm.StartedAt:O},{alarm.Cause},{alarm.PowerAddedW:0.0},{alarm.Confidence:0.000},{alarm.ConfirmedAfterSeconds:0}"));
+                }
+            }
+        }
+
+        File.WriteAllText(Path.Combine(directory, "missed-or-late-sessions.csv"), missed.ToString());
+        File.WriteAllText(Path.Combine(directory, "false-alarms.csv"), alarms.ToString());
+    }
+
     private static double Percent(int part, int whole) => whole == 0 ? 0 : Math.Round(part * 100.0 / whole, 1);
 
     /// <summary>Nearest-rank percentile, in whole seconds (tenths below 10 s).</summary>
