@@ -45,6 +45,13 @@ public static class CsvGenerator
     private static void MutateTable(Random random, List<string> header, List<List<string>> rows)
     {
         var row = rows.Count == 0 ? header : random.Pick(rows);
+        if (row.Count == 0)
+        {
+            // A row emptied by earlier mutations (the header too) gets a field back.
+            row.Add(random.Pick(Fields));
+            return;
+        }
+
         switch (random.Next(10))
         {
             case 0:
