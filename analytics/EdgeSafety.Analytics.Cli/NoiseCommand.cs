@@ -55,7 +55,7 @@ internal static class NoiseCommand
         return command;
     }
 
-    private static string? ReadSettings(string? zone, string? limits, string timeZone, string dayStart, string nightStart, string windows,
+    internal static string? ReadSettings(string? zone, string? limits, string timeZone, string dayStart, string nightStart, string windows,
         out NoiseMonitorSettings settings)
     {
         settings = null!;
@@ -101,7 +101,7 @@ internal static class NoiseCommand
         return settings.Problem();
     }
 
-    private static int Run(TextReader reader, TextWriter output, TextWriter errors, NoiseMonitorSettings settings, bool skipBad)
+    internal static int Run(TextReader reader, TextWriter output, TextWriter errors, NoiseMonitorSettings settings, bool skipBad)
     {
         var monitors = new Dictionary<string, SensorNoiseMonitor>(StringComparer.Ordinal);
         var outputs = new List<NoiseOutput>();
@@ -123,6 +123,7 @@ internal static class NoiseCommand
                     {
                         SampleRejection.NotAfterPrevious => $"ts {row.At:O} is not after the previous row of sensor {row.Sensor}",
                         SampleRejection.Implausible => $"db_a {row.Db} is not a sound level",
+                        SampleRejection.OutOfRange => $"ts {row.At:O} is outside the years 1970 to 9998",
                         _ => null,
                     };
                     Write(output, row.Sensor, outputs, settings.Calendar);

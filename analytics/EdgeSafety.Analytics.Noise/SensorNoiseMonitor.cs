@@ -10,6 +10,12 @@ public enum SampleRejection
 
     /// <summary>Not a sound level (negative, or beyond what air carries).</summary>
     Implausible,
+
+    /// <summary>
+    /// Before 1970 or after 9998: no sensor's clock reads that, and the local days and windows around such an instant
+    /// would fall outside the range of <see cref="DateTimeOffset"/>.
+    /// </summary>
+    OutOfRange,
 }
 
 /// <summary>
@@ -76,6 +82,9 @@ public sealed class SensorNoiseMonitor
         _ruleSeries = _series[settings.WindowLengths.Order().ToList().IndexOf(settings.RuleWindow)];
     }
 
+    private static readonly DateTimeOffset EarliestSample = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset LatestSample = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public NoiseMonitorSettings Settings => _settings;
 
     /// <summary>Takes the next sample; appends the windows it closes and the rule steps it causes to the output.</summary>
@@ -85,6 +94,11 @@ public sealed class SensorNoiseMonitor
         if (!(db is >= LowestLevel and < HighestLevel))
         {
             return SampleRejection.Implausible;
+        }
+
+        if (at < EarliestSample || at >= LatestSample)
+        {
+            return SampleRejection.OutOfRange;
         }
 
         if (_lastAt is { } lastAt)

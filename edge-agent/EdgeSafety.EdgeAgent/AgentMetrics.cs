@@ -12,6 +12,8 @@ public sealed class AgentMetrics
     {
         Polls = metrics.Counter("agent_polls_total", "Device polls that returned every value.");
         PollFailures = metrics.Counter("agent_poll_failures_total", "Device polls that failed after their retries, by cause.");
+        UnusableValues = metrics.Counter("agent_unusable_values_total",
+            "Values devices answered that are not a finite number (a float32 NaN or infinity, or past double's range once scaled), left out of their readings.");
         Published = metrics.Counter("agent_readings_published_total", "Readings and device events the broker acknowledged.");
         StoreDropped = metrics.Counter("agent_store_dropped_total",
             "Readings lost before the broker took them: over the store's byte or age limit, damaged on disk, or not storable (each burst is logged with its reason).");
@@ -29,6 +31,8 @@ public sealed class AgentMetrics
     public MetricCounter Polls { get; }
 
     public MetricCounter PollFailures { get; }
+
+    public MetricCounter UnusableValues { get; }
 
     public MetricCounter Published { get; }
 

@@ -24,6 +24,9 @@ public sealed class ScheduledDevice(DeviceOptions settings, DeviceProfile profil
 
     /// <summary>Logged as failing (logged once when it starts failing and once when it recovers).</summary>
     public bool Failing { get; set; }
+
+    /// <summary>Logged as answering values that are not numbers (once: a meter that does so, does so on every poll).</summary>
+    public bool AnsweredUnusable { get; set; }
 }
 
 /// <summary>
@@ -247,8 +250,24 @@ public sealed partial class BusScheduler(
 
         metrics.Polls.Increment();
         var settings = device.Settings;
-        outbox.Add(settings.Id, Topics.Readings(siteId, gatewayId, settings.Id), sequence =>
-            ReadingCodec.Serialize(new Reading(settings.Id, device.Profile.Kind, device.Profile.Model, settings.Unit, sequence, readAt, values)));
+        // Every block was read, so a value of the profile missing here was decoded as no finite number and left out.
+        var unusable = device.Profile.Values.Where(v => !values.ContainsKey(v.Name)).Select(v => v.Name).ToList();
+        if (unusable.Count > 0)
+        {
+            metrics.UnusableValues.Add(unusable.Count);
+            if (!device.AnsweredUnusable)
+            {
+                device.AnsweredUnusable = true;
+                LogUnusableValues(settings.Id, bus.Name, string.Join(", ", unusable));
+            }
+        }
+
+        if (values.Count > 0)
+        {
+            outbox.Add(settings.Id, Topics.Readings(siteId, gatewayId, settings.Id), sequence =>
+                ReadingCodec.Serialize(new Reading(settings.Id, device.Profile.Kind, device.Profile.Model, settings.Unit, sequence, readAt, values)));
+        }
+
         device.Health.Answered(values, readAt);
     }
 
@@ -288,4 +307,8 @@ public sealed partial class BusScheduler(
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Device {Device} on bus {Bus} answers again")]
     private partial void LogDeviceRecovered(string device, string bus);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning,
+        Message = "Device {Device} on bus {Bus} answers values that are not numbers (NaN or infinite: {Values}); they are left out of its readings and counted in agent_unusable_values_total")]
+    private partial void LogUnusableValues(string device, string bus, string values);
 }

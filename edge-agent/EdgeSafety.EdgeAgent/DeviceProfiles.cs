@@ -59,7 +59,8 @@ public sealed class AgentOptionsReferences : IValidateOptions<AgentOptions>
                 failures.Add($"Agent.Devices[{i}].Bus: '{device.Bus}' is not one of the configured buses ({string.Join(", ", busNames)})");
             }
 
-            if (profiles is not null && !profiles.Contains(device.Profile))
+            // A missing profile name is reported by the [Required] check.
+            if (profiles is not null && device.Profile is not null && !profiles.Contains(device.Profile))
             {
                 failures.Add($"Agent.Devices[{i}].Profile: no profile '{device.Profile}' in {options.ProfilesDirectory}");
             }

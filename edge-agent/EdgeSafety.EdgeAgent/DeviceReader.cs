@@ -18,12 +18,15 @@ public static class DeviceReader
         return values;
     }
 
-    /// <summary>One transaction: the block's registers, decoded into values; a <see cref="ModbusException"/> if it failed.</summary>
+    /// <summary>
+    /// One transaction: the block's registers, decoded into values (those that are not a finite number left out, see
+    /// <see cref="ReadPlan.Decode"/>); a <see cref="ModbusException"/> if it failed.
+    /// </summary>
     public static void ReadBlock(ModbusClient client, byte unitId, RegisterBlock block, Dictionary<string, double> values)
     {
         Span<ushort> registers = stackalloc ushort[ReadPlan.MaxRegistersPerRead];
         var destination = registers[..block.Count];
         client.ReadRegisters(unitId, block.Table, block.Address, destination);
-        ReadPlan.Decode(block, destination, values);
+        _ = ReadPlan.Decode(block, destination, values);
     }
 }

@@ -65,7 +65,8 @@ public sealed partial class SiteConfiguration : IDisposable
         {
             root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(document)).Build();
         }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or JsonException)
+        // InvalidOperationException: a string that is not valid UTF-8, or an escaped surrogate without its pair.
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or JsonException or InvalidOperationException)
         {
             return $"not valid JSON: {ex.InnerException?.Message ?? ex.Message}";
         }

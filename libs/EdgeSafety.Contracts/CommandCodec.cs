@@ -263,10 +263,22 @@ public static class CommandCodec
             return new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {MaxPayloadBytes}");
         }
 
+        if (JsonPayload.NotUtf8(payload) is { } notUtf8)
+        {
+            return notUtf8;
+        }
+
         try
         {
             // JsonDocument.Parse refuses trailing data itself.
             document = JsonDocument.Parse(payload.ToArray(), DocumentOptions);
+            if (JsonPayload.LoneSurrogate(document.RootElement) is { } unreadable)
+            {
+                document.Dispose();
+                document = null;
+                return unreadable;
+            }
+
             return null;
         }
         catch (JsonException ex)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace EdgeSafety.Contracts;
 
@@ -58,6 +59,11 @@ internal static class JsonPayload
             return new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {maxBytes}");
         }
 
+        if (NotUtf8(payload) is { } notUtf8)
+        {
+            return notUtf8;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -68,6 +74,12 @@ internal static class JsonPayload
                 return new(RejectionReason.NotJson, "trailing data after the JSON object");
             }
 
+            if (LoneSurrogate(parsed.RootElement) is { } unreadable)
+            {
+                parsed.Dispose();
+                return unreadable;
+            }
+
             document = parsed;
             return null;
         }
@@ -76,6 +88,55 @@ internal static class JsonPayload
             return new(RejectionReason.NotJson, ex.Message);
         }
     }
+
+    /// <summary>
+    /// The reader accepts an escaped UTF-16 surrogate without its pair ("\ud800") and fails only when the string is read:
+    /// every string and member name is read here once, so that the validators after this never meet one.
+    /// </summary>
+    public static Rejection? LoneSurrogate(JsonElement element)
+    {
+        try
+        {
+            ReadStrings(element);
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return new(RejectionReason.NotJson, "a string holds an escaped UTF-16 surrogate without its pair");
+        }
+
+        static void ReadStrings(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        ReadStrings(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        ReadStrings(item);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// JSON must be UTF-8, but the reader checks a string's bytes only when the string is read: a payload with invalid
+    /// UTF-8 inside a string would pass parsing and then fail with an exception where its string is read.
+    /// </summary>
+    public static Rejection? NotUtf8(ReadOnlySpan<byte> payload) =>
+        Utf8.IsValid(payload) ? null : new(RejectionReason.NotJson, "the payload is not valid UTF-8");
 
     /// <summary>An object with <c>v</c> equal to <paramref name="version"/> and <c>device</c> equal to the topic's device.</summary>
     public static Rejection? RequireHeader(JsonElement root, int version, ReadingSource source, out string device)

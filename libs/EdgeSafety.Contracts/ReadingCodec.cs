@@ -134,7 +134,7 @@ public static class ReadingCodec
         {
             if (!IsValueName(property.Name))
             {
-                return new(RejectionReason.InvalidValue, $"value name '{JsonPayload.Truncate(property.Name)}' is not lower_snake_case of at most 64 characters");
+                return new(RejectionReason.InvalidValue, $"value name '{JsonPayload.Truncate(property.Name)}' is not lower_snake_case of at most 64 characters, or is seq or time");
             }
 
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var number) || !double.IsFinite(number))
@@ -185,8 +185,13 @@ public static class ReadingCodec
         }
     }
 
-    /// <summary>Value names become InfluxDB field names and CSV columns: lower_snake_case keeps them portable.</summary>
+    /// <summary>
+    /// Value names become InfluxDB field names and CSV columns: lower_snake_case keeps them portable. "seq" and "time"
+    /// are taken: ingest stores the sequence number as the field seq, and Influx reserves time; a reading with either
+    /// would be accepted and then fail to store.
+    /// </summary>
     public static bool IsValueName(string name) =>
         name.Length is >= 1 and <= 64 && char.IsAsciiLetterLower(name[0])
-        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+        && name is not ("seq" or "time");
 }

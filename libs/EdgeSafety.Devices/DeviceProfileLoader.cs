@@ -43,18 +43,24 @@ public static class DeviceProfileLoader
 
     public static DeviceProfile LoadFile(string path)
     {
+        using var stream = File.OpenRead(path);
+        return Load(stream, path);
+    }
+
+    /// <summary>A profile from its file's content; <paramref name="source"/> names it in errors.</summary>
+    public static DeviceProfile Load(Stream stream, string source)
+    {
         ProfileFile? file;
         try
         {
-            using var stream = File.OpenRead(path);
             file = JsonSerializer.Deserialize(stream, ProfileJsonContext.Default.ProfileFile);
         }
         catch (JsonException ex)
         {
-            throw new DeviceProfileException($"{path}: not a valid profile ({ex.Message})", ex);
+            throw new DeviceProfileException($"{source}: not a valid profile ({ex.Message})", ex);
         }
 
-        return Parse(file ?? throw new DeviceProfileException($"{path}: empty profile."), path);
+        return Parse(file ?? throw new DeviceProfileException($"{source}: empty profile."), source);
     }
 
     public static DeviceProfile Parse(ProfileFile file, string source)
@@ -85,11 +91,11 @@ public static class DeviceProfileLoader
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < file.Values!.Count; i++)
         {
-            var entry = file.Values[i];
             var at = $"values[{i}]";
+            var entry = file.Values[i] ?? throw new DeviceProfileException($"{source}: {at} must be an object, not null");
             if (entry.Name is null || !ReadingCodec.IsValueName(entry.Name))
             {
-                Fail($"{at}.name", "must be lower_snake_case (it becomes the reading's value name)");
+                Fail($"{at}.name", "must be lower_snake_case and not seq or time (it becomes the reading's value name)");
             }
 
             if (!names.Add(entry.Name!))

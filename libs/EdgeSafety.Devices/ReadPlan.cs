@@ -53,12 +53,27 @@ public static class ReadPlan
         return blocks;
     }
 
-    /// <summary>Decodes the values of a block from the registers a read returned.</summary>
-    public static void Decode(RegisterBlock block, ReadOnlySpan<ushort> registers, IDictionary<string, double> values)
+    /// <summary>
+    /// Decodes the values of a block from the registers a read returned. A value that is not a finite number is left
+    /// out, since a reading carries finite numbers only: meters answer a float32 NaN for "not available", and a scale
+    /// can take a large raw value past double's range. Returns how many values were left out.
+    /// </summary>
+    public static int Decode(RegisterBlock block, ReadOnlySpan<ushort> registers, IDictionary<string, double> values)
     {
+        var leftOut = 0;
         foreach (var value in block.Values)
         {
-            values[value.Name] = RegisterCodec.Decode(value, registers.Slice(value.Address - block.Address, value.RegisterCount));
+            var number = RegisterCodec.Decode(value, registers.Slice(value.Address - block.Address, value.RegisterCount));
+            if (double.IsFinite(number))
+            {
+                values[value.Name] = number;
+            }
+            else
+            {
+                leftOut++;
+            }
         }
+
+        return leftOut;
     }
 }

@@ -17,6 +17,9 @@ public sealed record AlertCase(Alert Alert, IReadOnlyList<AlertHistoryEntry> His
 /// </summary>
 public static class AlertsEndpoints
 {
+    private static readonly DateTimeOffset EarliestReport = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset LatestReport = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static WebApplication MapAlertsApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
@@ -87,6 +90,13 @@ public static class AlertsEndpoints
             if (at is not null && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant))
             {
                 throw new AlertRequestException("at must be a date or an ISO 8601 time.");
+            }
+
+            // The report's periods (and the one before) are local days, weeks or months around the instant: near the ends of
+            // DateTimeOffset's range they cannot be computed (an answer 500 before this check).
+            if (instant < EarliestReport || instant >= LatestReport)
+            {
+                throw new AlertRequestException("at must be between 1970 and 9998.");
             }
 
             return Results.Ok(await reports.BuildAsync(which, instant, ct));

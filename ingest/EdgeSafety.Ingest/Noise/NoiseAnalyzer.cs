@@ -51,7 +51,12 @@ public sealed partial class NoiseAnalyzer(
         var rejection = sensor.Monitor.Add(reading.Timestamp, db, _outputs);
         if (rejection != SampleRejection.None)
         {
-            metrics.SamplesRefused.Increment(rejection == SampleRejection.NotAfterPrevious ? "not_after_previous" : "implausible");
+            metrics.SamplesRefused.Increment(rejection switch
+            {
+                SampleRejection.NotAfterPrevious => "not_after_previous",
+                SampleRejection.OutOfRange => "out_of_range",
+                _ => "implausible",
+            });
             return;
         }
 

@@ -8,7 +8,7 @@ public sealed class NoiseMetrics(ServiceMetrics metrics)
     public MetricCounter Windows { get; } = metrics.Counter("noise_windows_total", "Noise windows (LAeq, Lmax) closed and stored.");
 
     public MetricCounter SamplesRefused { get; } = metrics.Counter("noise_samples_refused_total",
-        "Noise readings the rules did not take, by reason (not_after_previous: a repeat or out of order; implausible: not a sound level).");
+        "Noise readings the rules did not take, by reason (not_after_previous: a repeat or out of order; implausible: not a sound level; out_of_range: dated before 1970 or after 9998).");
 
     public MetricCounter Exceedances { get; } = metrics.Counter("noise_exceedances_total", "Noise exceedances confirmed.");
 
