@@ -1,0 +1,84 @@
+// The district as an SVG map: each building placed by its coordinates (no tile server, works offline), coloured by
+// its state and marked with a glyph and a word as well, so colour is never the only signal. Each building is a
+// button: Enter or a click selects it.
+import { svg, replace } from "../dom.js";
+import { t } from "../i18n.js";
+import { formatNumber } from "../time.js";
+
+const WIDTH = 1000;
+const HEIGHT = 560;
+const MARGIN = 90;
+const GLYPH = { ok: "✓", warning: "!", critical: "‼" };
+
+/** Places lat/lon on the canvas: equirectangular (a district is small), north up, aspect kept. */
+function projection(buildings) {
+  const placed = buildings.filter(b => Number.isFinite(b.latitude) && Number.isFinite(b.longitude));
+  if (placed.length === 0) return () => null;
+  const latitudes = placed.map(b => b.latitude);
+  const longitudes = placed.map(b => b.longitude);
+  const cos = Math.cos((((Math.min(...latitudes) + Math.max(...latitudes)) / 2) * Math.PI) / 180);
+  const west = Math.min(...longitudes);
+  const north = Math.max(...latitudes);
+  const spanX = Math.max((Math.max(...longitudes) - west) * cos, 1e-6);
+  const spanY = Math.max(north - Math.min(...latitudes), 1e-6);
+  const scale = Math.min((WIDTH - 2 * MARGIN) / spanX, (HEIGHT - 2 * MARGIN) / spanY);
+  const offsetX = (WIDTH - spanX * scale) / 2;
+  const offsetY = (HEIGHT - spanY * scale) / 2;
+  return building => (Number.isFinite(building.latitude) && Number.isFinite(building.longitude)
+    ? { x: offsetX + (building.longitude - west) * cos * scale, y: offsetY + (north - building.latitude) * scale }
+    : null);
+}
+
+export function districtMap(container, { onSelect }) {
+  const map = svg("svg", { class: "district-map", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "group", "aria-label": t("map.title") });
+  container.append(map);
+  let selected = null;
+
+  function render(buildings) {
+    const place = projection(buildings);
+    let unplaced = 0;
+    replace(map,
+      svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "map-ground" }),
+      svg("text", { x: WIDTH - 20, y: 30, "text-anchor": "end", class: "map-north" }, t("map.north")),
+      buildings.map(building => {
+        const point = place(building) ?? { x: 60 + 130 * unplaced++, y: HEIGHT - 40 };
+        const state = building.state ?? "ok";
+        const label = t("map.building", {
+          name: building.name, state: t(`buildingState.${state}`), alerts: building.openAlerts ?? 0,
+          noise: building.noiseDb == null ? "—" : formatNumber(building.noiseDb, 1),
+        });
+        const group = svg("g", {
+          class: `building state-${state}${building.id === selected ? " selected" : ""}`, tabindex: 0, role: "button",
+          "aria-label": label, "aria-pressed": String(building.id === selected),
+          dataset: { building: building.id, state },
+          transform: `translate(${point.x.toFixed(1)} ${point.y.toFixed(1)})`,
+        },
+        svg("title", {}, label),
+        svg("rect", { x: -60, y: -34, width: 120, height: 68, rx: 8, class: "building-shape" }),
+        svg("text", { x: -50, y: -12, class: "building-glyph" }, GLYPH[state] ?? "?"),
+        svg("text", { x: -30, y: -12, class: "building-name" }, building.name.length > 14 ? `${building.name.slice(0, 13)}…` : building.name),
+        svg("text", { x: -50, y: 8, class: "building-alerts" }, t("map.alerts", { n: building.openAlerts ?? 0 })),
+        svg("text", { x: -50, y: 26, class: "building-noise", dataset: { noise: building.id } },
+          building.noiseDb == null ? t("map.noNoise") : `${formatNumber(building.noiseDb, 1)} dB(A)`));
+        const choose = () => { selected = building.id; onSelect(building); render(buildings); };
+        group.addEventListener("click", choose);
+        group.addEventListener("keydown", event => {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            choose();
+            map.querySelector(`[data-building="${CSS.escape(building.id)}"]`)?.focus();
+          }
+        });
+        return group;
+      }));
+  }
+
+  return {
+    render,
+    /** A live noise level on the map without redrawing the rest. */
+    setNoise(buildingId, db) {
+      const text = map.querySelector(`[data-noise="${CSS.escape(buildingId)}"]`);
+      if (text) text.textContent = `${formatNumber(db, 1)} dB(A)`;
+    },
+  };
+}

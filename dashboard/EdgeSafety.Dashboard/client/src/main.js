@@ -1,0 +1,135 @@
+// The dashboard's one page: sign-in, then the views of the signed-in role, chosen by the address's hash
+// (#/district, #/unit/room-301, ...) so every screen has its own bookmarkable address and the back button works.
+import { get, post, setCsrfToken, whenSignedOut, messageOf } from "./api.js";
+import { h, replace } from "./dom.js";
+import { LANGUAGES, language, setLanguage, onLanguageChange, t } from "./i18n.js";
+import { connectLive, disconnectLive, onLiveState } from "./live.js";
+import { setTimeZone } from "./time.js";
+import { signInView } from "./views/signin.js";
+import { districtView } from "./views/district.js";
+import { homesView } from "./views/homes.js";
+import { unitView } from "./views/unit.js";
+import { installerView } from "./views/installer.js";
+import { reportsView } from "./views/reports.js";
+import { historyView } from "./views/history.js";
+
+const main = document.getElementById("view");
+const nav = document.getElementById("nav");
+const userBadge = document.getElementById("user");
+const signOutButton = document.getElementById("sign-out");
+const connection = document.getElementById("connection");
+const languagePicker = document.getElementById("language");
+
+// Which screens each role has, in menu order; the first is where the role lands.
+const ROUTES = {
+  district: { view: districtView, roles: ["warden", "admin"], menu: "nav.district" },
+  homes: { view: homesView, roles: ["landlord"], menu: "nav.homes" },
+  history: { view: historyView, roles: ["landlord", "warden", "admin"], menu: "nav.history" },
+  install: { view: installerView, roles: ["installer", "admin"], menu: "nav.install" },
+  reports: { view: reportsView, roles: ["warden", "admin", "landlord"], menu: "nav.reports" },
+  unit: { view: unitView, roles: ["warden", "admin", "landlord"] },
+};
+
+let user = null;
+let teardown = null;
+
+async function refreshCsrf() {
+  const answer = await get("/api/auth/csrf");
+  setCsrfToken(answer.token);
+}
+
+function routesOf(role) {
+  return Object.entries(ROUTES).filter(([, route]) => route.roles.includes(role));
+}
+
+function renderChrome() {
+  document.title = t("app.title");
+  replace(languagePicker, ...Object.entries(LANGUAGES).map(([code, { name }]) =>
+    h("option", { value: code, selected: code === language() }, name)));
+  document.querySelectorAll("[data-i18n]").forEach(element => { element.textContent = t(element.dataset.i18n); });
+  signOutButton.hidden = !user;
+  replace(userBadge, user ? `${user.displayName ?? user.name} · ${t(`role.${user.role}`)}` : "");
+  const current = location.hash.split("/")[1];
+  replace(nav, user ? routesOf(user.role).filter(([, route]) => route.menu).map(([name, route]) =>
+    h("a", { href: `#/${name}`, "aria-current": name === current ? "page" : undefined }, t(route.menu))) : []);
+}
+
+async function render() {
+  teardown?.();
+  teardown = null;
+  renderChrome();
+  if (!user) {
+    teardown = signInView(main, signedIn);
+    return;
+  }
+  const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  const allowed = routesOf(user.role);
+  const route = allowed.find(([routeName]) => routeName === name);
+  if (!route) {
+    location.replace(`#/${allowed[0][0]}`);
+    return;
+  }
+  replace(main);
+  try {
+    teardown = await route[1].view(main, { user, params: rest });
+  } catch (error) {
+    replace(main, h("p", { class: "error", role: "alert" }, messageOf(error)));
+  }
+  main.focus({ preventScroll: true });
+}
+
+async function signedIn(account) {
+  user = account;
+  setTimeZone(account.timeZone);
+  await refreshCsrf();
+  connectLive("/api/live");
+  render();
+}
+
+async function signOut() {
+  try {
+    await post("/api/auth/sign-out");
+  } finally {
+    user = null;
+    disconnectLive();
+    await refreshCsrf();
+    location.hash = "";
+    render();
+  }
+}
+
+whenSignedOut(() => {
+  if (!user) return;
+  user = null;
+  disconnectLive();
+  refreshCsrf().then(render);
+});
+
+onLiveState(state => {
+  connection.dataset.state = state;
+  connection.textContent = t(`live.${state}`);
+});
+
+languagePicker.addEventListener("change", () => setLanguage(languagePicker.value));
+onLanguageChange(() => {
+  connection.textContent = t(`live.${connection.dataset.state}`);
+  render();
+});
+signOutButton.addEventListener("click", signOut);
+window.addEventListener("hashchange", render);
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js").catch(() => {});
+}
+
+async function boot() {
+  await refreshCsrf();
+  try {
+    const account = await get("/api/auth/me");
+    await signedIn(account);
+  } catch {
+    render();
+  }
+}
+
+boot();
