@@ -137,14 +137,15 @@ export function changeBadge(current, previous) {
 
 /** Heat map: rows (buildings) × columns (days), each cell's count written in it. */
 export function heatMap(container, { title, rows, columns, counts }) {
+  const cellWidth = 58;
   const cell = 34;
-  const labelWidth = 140;
-  const width = labelWidth + columns.length * cell;
+  const labelWidth = 150;
+  const width = labelWidth + columns.length * cellWidth;
   const height = 24 + rows.length * cell;
   const top = Math.max(1, ...counts.flat());
   const map = svg("svg", { class: "heat", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title });
   columns.forEach((column, index) => map.append(
-    svg("text", { x: labelWidth + index * cell + cell / 2, y: 14, "text-anchor": "middle", class: "heat-label" }, column)));
+    svg("text", { x: labelWidth + index * cellWidth + cellWidth / 2, y: 14, "text-anchor": "middle", class: "heat-label" }, column)));
   rows.forEach((row, rowIndex) => {
     const y = 24 + rowIndex * cell;
     map.append(svg("text", { x: labelWidth - 6, y: y + cell / 2 + 4, "text-anchor": "end", class: "heat-label" }, row));
@@ -152,9 +153,9 @@ export function heatMap(container, { title, rows, columns, counts }) {
       const count = counts[rowIndex][columnIndex] ?? 0;
       const level = count === 0 ? 0 : Math.min(4, Math.ceil((count / top) * 4));
       map.append(
-        svg("rect", { x: labelWidth + columnIndex * cell + 1, y: y + 1, width: cell - 2, height: cell - 2, class: `heat-cell level-${level}` },
+        svg("rect", { x: labelWidth + columnIndex * cellWidth + 1, y: y + 1, width: cellWidth - 2, height: cell - 2, class: `heat-cell level-${level}` },
           svg("title", {}, `${row}, ${column}: ${count}`)),
-        svg("text", { x: labelWidth + columnIndex * cell + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", class: "heat-count" }, count ? String(count) : ""));
+        svg("text", { x: labelWidth + columnIndex * cellWidth + cellWidth / 2, y: y + cell / 2 + 4, "text-anchor": "middle", class: "heat-count" }, count ? String(count) : ""));
     });
   });
   const figure = h("figure", { class: "chart" }, h("figcaption", {}, title), map);

@@ -32,6 +32,7 @@ const ROUTES = {
 
 let user = null;
 let teardown = null;
+let renders = 0;
 
 async function refreshCsrf() {
   const answer = await get("/api/auth/csrf");
@@ -69,19 +70,30 @@ async function render() {
     location.replace(`#/${allowed[0][0]}`);
     return;
   }
-  replace(main);
+  // Each screen draws into its own holder: a screen still loading when the user moves on draws into a detached
+  // holder and is stopped as soon as it returns, never mixing with the next one.
+  const generation = ++renders;
+  const holder = h("div", { class: "screen", dataset: { screen: name } });
+  replace(main, holder);
+  let stop = null;
   try {
-    teardown = await route[1].view(main, { user, params: rest });
+    stop = await route[1].view(holder, { user, params: rest });
   } catch (error) {
-    replace(main, h("p", { class: "error", role: "alert" }, messageOf(error)));
+    replace(holder, h("p", { class: "error", role: "alert" }, messageOf(error)));
   }
+  if (generation !== renders) {
+    stop?.();
+    return;
+  }
+  teardown = stop;
   main.focus({ preventScroll: true });
 }
 
-async function signedIn(account) {
-  user = account;
-  setTimeZone(account.timeZone);
+async function signedIn() {
+  // The antiforgery token is bound to the user: a new one after signing in, then the full account (time zone).
   await refreshCsrf();
+  user = await get("/api/auth/me");
+  setTimeZone(user.timeZone);
   connectLive("/api/live");
   render();
 }
@@ -125,8 +137,7 @@ if ("serviceWorker" in navigator) {
 async function boot() {
   await refreshCsrf();
   try {
-    const account = await get("/api/auth/me");
-    await signedIn(account);
+    await signedIn();
   } catch {
     render();
   }

@@ -7,7 +7,7 @@ import { formatNumber } from "../time.js";
 
 const WIDTH = 1000;
 const HEIGHT = 560;
-const MARGIN = 90;
+const MARGIN = 120;
 const GLYPH = { ok: "✓", warning: "!", critical: "‼" };
 
 /** Places lat/lon on the canvas: equirectangular (a district is small), north up, aspect kept. */
@@ -41,7 +41,7 @@ export function districtMap(container, { onSelect }) {
       svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "map-ground" }),
       svg("text", { x: WIDTH - 20, y: 30, "text-anchor": "end", class: "map-north" }, t("map.north")),
       buildings.map(building => {
-        const point = place(building) ?? { x: 60 + 130 * unplaced++, y: HEIGHT - 40 };
+        const point = place(building) ?? { x: 110 + 200 * unplaced++, y: HEIGHT - 55 };
         const state = building.state ?? "ok";
         const label = t("map.building", {
           name: building.name, state: t(`buildingState.${state}`), alerts: building.openAlerts ?? 0,
@@ -54,11 +54,11 @@ export function districtMap(container, { onSelect }) {
           transform: `translate(${point.x.toFixed(1)} ${point.y.toFixed(1)})`,
         },
         svg("title", {}, label),
-        svg("rect", { x: -60, y: -34, width: 120, height: 68, rx: 8, class: "building-shape" }),
-        svg("text", { x: -50, y: -12, class: "building-glyph" }, GLYPH[state] ?? "?"),
-        svg("text", { x: -30, y: -12, class: "building-name" }, building.name.length > 14 ? `${building.name.slice(0, 13)}…` : building.name),
-        svg("text", { x: -50, y: 8, class: "building-alerts" }, t("map.alerts", { n: building.openAlerts ?? 0 })),
-        svg("text", { x: -50, y: 26, class: "building-noise", dataset: { noise: building.id } },
+        svg("rect", { x: -95, y: -42, width: 190, height: 84, rx: 10, class: "building-shape" }),
+        svg("text", { x: -83, y: -16, class: "building-glyph" }, GLYPH[state] ?? "?"),
+        svg("text", { x: -60, y: -16, class: "building-name" }, building.name.length > 16 ? `${building.name.slice(0, 15)}…` : building.name),
+        svg("text", { x: -83, y: 8, class: "building-alerts" }, t("map.alerts", { n: building.openAlerts ?? 0 })),
+        svg("text", { x: -83, y: 30, class: "building-noise", dataset: { noise: building.id } },
           building.noiseDb == null ? t("map.noNoise") : `${formatNumber(building.noiseDb, 1)} dB(A)`));
         const choose = () => { selected = building.id; onSelect(building); render(buildings); };
         group.addEventListener("click", choose);

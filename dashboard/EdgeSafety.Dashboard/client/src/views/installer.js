@@ -60,7 +60,8 @@ async function showGateway(panel, site, gatewayId) {
   const cards = new Map();
   for (const device of gateway.devices) {
     const card = deviceCard({ ...device, site });
-    card.extra.append(assignForm(site, device), device.kind === "noise" ? zoneForm(site, device) : null);
+    card.extra.append(assignForm(site, device));
+    if (device.kind === "noise") card.extra.append(zoneForm(site, device));
     cards.set(device.device, card);
     devices.append(card.element);
   }

@@ -20,8 +20,8 @@ export function signInView(main, signedIn) {
     submit.disabled = true;
     error.hidden = true;
     try {
-      const account = await post("/api/auth/sign-in", { name: name.value.trim(), password: password.value });
-      await signedIn(account);
+      await post("/api/auth/sign-in", { name: name.value.trim(), password: password.value });
+      await signedIn();
     } catch (failure) {
       replace(error, failure.status === 401 ? t("signin.wrong") : messageOf(failure));
       error.hidden = false;
