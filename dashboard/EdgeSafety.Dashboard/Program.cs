@@ -1,5 +1,11 @@
+using EdgeSafety.Dashboard.Accounts;
 using EdgeSafety.Dashboard.Extensions;
 using EdgeSafety.ServiceDefaults;
+
+if (UsersCommand.IsInvocation(args))
+{
+    return await UsersCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
