@@ -26,7 +26,7 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
     public async Task Each_role_signs_in_to_its_own_screen()
     {
         await using var wardenContext = await dashboard.NewContextAsync();
-        var warden = await SignInAsync(wardenContext, "liang");
+        var warden = await SignInAsync(wardenContext, "warden");
         await Assertions.Expect(warden.Locator("#nav a[aria-current=page]")).ToHaveTextAsync("District");
         var block3 = warden.Locator(".district-map [data-building='block-3']");
         await Assertions.Expect(block3).ToBeVisibleAsync(Visible(Bound));
@@ -40,14 +40,14 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
 
         // The landlord's screen is made for a phone.
         await using var landlordContext = await dashboard.NewContextAsync(width: 412, height: 900);
-        var landlord = await SignInAsync(landlordContext, "chen");
+        var landlord = await SignInAsync(landlordContext, "landlord");
         await Assertions.Expect(landlord.Locator("a.unit-card")).ToHaveCountAsync(2, new() { Timeout = (float)Bound.TotalMilliseconds });
         await Assertions.Expect(landlord.Locator("a.unit-card[data-unit='room-301']")).ToBeVisibleAsync();
         await Assertions.Expect(landlord.Locator("a.unit-card[data-unit='room-302']")).ToBeVisibleAsync();
         await ScreenshotAsync(landlord, "landlord-phone");
 
         await using var installerContext = await dashboard.NewContextAsync();
-        var installer = await SignInAsync(installerContext, "wu");
+        var installer = await SignInAsync(installerContext, "installer");
         await Assertions.Expect(installer.Locator("[data-device='meter-301'] [data-value='voltage_v']")).ToHaveTextAsync(new Regex(@"^\d+(\.\d)? V$"),
             new() { Timeout = (float)Bound.TotalMilliseconds });
         await Assertions.Expect(installer.Locator("[data-device='noise-courtyard']")).ToHaveAttributeAsync("data-answering", "yes");
@@ -64,7 +64,7 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("#sign-in-title")).ToHaveTextAsync("登录");
 
-        await page.Locator("#sign-in-name").FillAsync("chen");
+        await page.Locator("#sign-in-name").FillAsync("landlord");
         await page.Locator("#sign-in-password").FillAsync("wrong password");
         await page.Locator("form.sign-in button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("用户名或密码错误。");
@@ -80,7 +80,7 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
     public async Task A_landlord_sees_only_their_own_rooms_whatever_the_address()
     {
         await using var context = await dashboard.NewContextAsync(width: 412, height: 900);
-        var page = await SignInAsync(context, "chen");
+        var page = await SignInAsync(context, "landlord");
 
         // Room 303 is Huang's: the API answers as if it did not exist, and so does the page at its address.
         (await context.APIRequest.GetAsync("/api/units/room-303")).Status.Should().Be(404);
@@ -99,9 +99,9 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
     public async Task A_chargers_alert_reaches_the_warden_live_and_each_step_reaches_the_landlord_within_a_second()
     {
         await using var wardenContext = await dashboard.NewContextAsync();
-        var warden = await SignInAsync(wardenContext, "liang");
+        var warden = await SignInAsync(wardenContext, "warden");
         await using var landlordContext = await dashboard.NewContextAsync(width: 412, height: 900);
-        var landlord = await SignInAsync(landlordContext, "chen");
+        var landlord = await SignInAsync(landlordContext, "landlord");
         await Assertions.Expect(landlord.Locator("a.unit-card[data-unit='room-301']")).ToBeVisibleAsync(Visible(Bound));
         await Assertions.Expect(warden.Locator("#queue-title")).ToBeVisibleAsync(Visible(Bound));
 
@@ -152,7 +152,7 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
     public async Task An_installer_assigns_a_device_to_a_room_and_runs_the_end_to_end_check()
     {
         await using var context = await dashboard.NewContextAsync();
-        var page = await SignInAsync(context, "wu");
+        var page = await SignInAsync(context, "installer");
         // Room 302's meter moved to room 304 and back, each time seen by the page after a reload (from the store).
         foreach (var unit in new[] { "room-304", "room-302" })
         {

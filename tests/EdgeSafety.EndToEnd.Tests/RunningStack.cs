@@ -10,6 +10,7 @@ public sealed record StackOptions
 
     public IReadOnlyList<string> IngestSettings { get; init; } = [];
 
+    /// <summary>Runs the dashboard too (its demo accounts, <see cref="DashboardServer.DemoAccounts"/>), sharing ingest's alert store.</summary>
     public bool Dashboard { get; init; }
 
     public IReadOnlyList<string> DashboardSettings { get; init; } = [];
@@ -27,6 +28,7 @@ public sealed class RunningStack : IAsyncDisposable
     private SerialLinePair? _line;
     private MosquittoBroker? _broker;
     private InfluxServer? _influx;
+    private DashboardServer? _dashboard;
 
     private RunningStack()
     {
@@ -40,7 +42,10 @@ public sealed class RunningStack : IAsyncDisposable
     /// <summary>Ingest's HTTP API (alerts, /metrics).</summary>
     public Uri Ingest { get; private set; } = null!;
 
-    public Uri? Dashboard { get; private set; }
+    public Uri? Dashboard => _dashboard?.BaseAddress;
+
+    /// <summary>The dashboard's accounts' passwords, by account name.</summary>
+    public IReadOnlyDictionary<string, string> DashboardPasswords => _dashboard!.Passwords;
 
     public static async Task<RunningStack> StartAsync(StackOptions options)
     {
@@ -65,6 +70,8 @@ public sealed class RunningStack : IAsyncDisposable
             service.HasExited.Should().BeFalse($"{service.Name} keeps running");
             ServiceProcess.ErrorLines(service).Should().BeEmpty($"{service.Name} logged no error");
         }
+
+        _dashboard?.ErrorLines().Should().BeEmpty("the dashboard logged no error");
     }
 
     /// <summary>
@@ -114,6 +121,11 @@ public sealed class RunningStack : IAsyncDisposable
             service.Dispose();
         }
 
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+        }
+
         if (_influx is not null)
         {
             await _influx.DisposeAsync();
@@ -133,33 +145,28 @@ public sealed class RunningStack : IAsyncDisposable
         _broker = await MosquittoBroker.StartAsync();
         _influx = await InfluxServer.StartAsync();
 
+        // With the dashboard, ingest writes the alert store the dashboard reads, both seeded from the demo registry.
+        string[] alertStore = [];
+        if (options.Dashboard)
+        {
+            _dashboard = await DashboardServer.StartAsync(settings: [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. options.DashboardSettings]);
+            alertStore = [$"--Alerts:Store:SqlitePath={_dashboard.AlertStorePath}", $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}"];
+        }
+
         var simulatorPort = LoopbackPort.Next();
         var ingestPort = LoopbackPort.Next();
         Simulator = new Uri($"http://127.0.0.1:{simulatorPort}/");
         Ingest = new Uri($"http://127.0.0.1:{ingestPort}/");
         var simulator = Start("EdgeSafety.Simulators", simulatorPort, [$"--Simulator:Lines:0:DevicePath={_line.SlavePath}", .. options.SimulatorSettings]);
         var ingest = Start("EdgeSafety.Ingest", ingestPort,
-            [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. options.IngestSettings]);
+            [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. alertStore, .. options.IngestSettings]);
         var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), [$"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}"]);
-        ExternalProcess? dashboard = null;
-        var dashboardPort = LoopbackPort.Next();
-        if (options.Dashboard)
-        {
-            Dashboard = new Uri($"http://127.0.0.1:{dashboardPort}/");
-            dashboard = Start("EdgeSafety.Dashboard", dashboardPort,
-                [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. options.DashboardSettings]);
-        }
 
         await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
         await ingest.WaitForOutputAsync("Subscribed to", Bound);
         await agent.WaitForOutputAsync("announced online", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(ingest, ingestPort, Bound);
-        if (dashboard is not null)
-        {
-            await dashboard.WaitForOutputAsync("Subscribed to", Bound);
-            await ServiceProcess.WaitUntilHealthyAsync(dashboard, dashboardPort, Bound);
-        }
     }
 
     private ExternalProcess Start(string project, int port, string[] settings)

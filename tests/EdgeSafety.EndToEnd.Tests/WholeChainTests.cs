@@ -39,7 +39,7 @@ public sealed class WholeChainTests(DashboardStack dashboard) : IDisposable
 
         await using var context = await dashboard.NewContextAsync();
         var scriptErrors = new List<string>();
-        var page = await SignInAsync(context, "wu", dashboard.PasswordOf("wu"), scriptErrors);
+        var page = await SignInAsync(context, "installer", dashboard.PasswordOf("installer"), scriptErrors);
 
         var expect = new LocatorAssertionsToHaveTextOptions { Timeout = (float)Bound.TotalMilliseconds };
         var voltage = page.Locator("[data-device='meter-302'] [data-value='voltage_v']");

@@ -135,7 +135,13 @@ if ("serviceWorker" in navigator) {
 }
 
 async function boot() {
-  await refreshCsrf();
+  try {
+    await refreshCsrf();
+  } catch {
+    // Offline (the installed app opened from its cached shell) or the server is down.
+    replace(main, h("p", { class: "error", role: "alert" }, t("error.network")));
+    return;
+  }
   try {
     await signedIn();
   } catch {
