@@ -8,10 +8,10 @@ import { siteTimeZone, formatNumber } from "./time.js";
 const COLOURS = ["#38bdf8", "#f59e0b", "#a78bfa", "#22c55e", "#f472b6", "#fb7185"];
 
 /**
- * A time-series chart. series: [{ label, unit }]. setData(times in ms, [values per series]). setSessions([{start, end}])
- * shades charging sessions behind the curve.
+ * A time-series chart of the last windowMs up to now. series: [{ label, unit }]. setData(times in ms, [values per
+ * series]). setSessions([{start, end}]) shades charging sessions behind the curve.
  */
-export function timeChart(container, { title, series, height = 220 }) {
+export function timeChart(container, { title, series, windowMs, height = 220 }) {
   let sessions = [];
   const figure = h("figure", { class: "chart" }, h("figcaption", {}, title));
   const plotHolder = h("div", { class: "chart-plot", role: "img", "aria-label": title });
@@ -22,7 +22,8 @@ export function timeChart(container, { title, series, height = 220 }) {
     width: Math.max(280, plotHolder.clientWidth || container.clientWidth || 600),
     height,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), siteTimeZone()),
-    scales: { x: { time: true } },
+    // The whole period is shown even where it has no data yet (a new device, a quiet night).
+    scales: { x: { time: true, range: () => [(Date.now() - windowMs) / 1000, Date.now() / 1000] } },
     legend: { live: false },
     axes: [
       { stroke: "#94a3b8", grid: { stroke: "#334155" } },
@@ -82,7 +83,7 @@ export function timeChart(container, { title, series, height = 220 }) {
   };
 }
 
-/** A rolling window of live points (time in ms) for a timeChart, trimmed to the last windowMs. */
+/** A rolling window of live points (time in ms) for a timeChart, trimmed to its window. */
 export function rollingSeries(chart, count, windowMs) {
   const times = [];
   const values = Array.from({ length: count }, () => []);

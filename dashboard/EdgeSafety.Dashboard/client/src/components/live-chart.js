@@ -7,7 +7,7 @@ const HOUR = 3600_000;
 
 /** fields: [{ field: "power_w", label, unit }]. Returns a function that stops it. */
 export async function liveDeviceChart(container, { site, device, title, fields, sessions = false }) {
-  const chart = timeChart(container, { title, series: fields.map(({ label, unit }) => ({ label, unit })) });
+  const chart = timeChart(container, { title, series: fields.map(({ label, unit }) => ({ label, unit })), windowMs: HOUR });
   chart.element.dataset.device = device;
   const series = rollingSeries(chart, fields.length, HOUR);
   const stop = onLive("reading", reading => {

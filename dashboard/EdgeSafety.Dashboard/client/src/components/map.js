@@ -14,18 +14,18 @@ const GLYPH = { ok: "✓", warning: "!", critical: "‼" };
 function projection(buildings) {
   const placed = buildings.filter(b => Number.isFinite(b.latitude) && Number.isFinite(b.longitude));
   if (placed.length === 0) return () => null;
+  // At least ~300 m across, so one building (or a row of them) sits in the middle instead of at an edge.
+  const MIN_SPAN = 0.003;
   const latitudes = placed.map(b => b.latitude);
   const longitudes = placed.map(b => b.longitude);
-  const cos = Math.cos((((Math.min(...latitudes) + Math.max(...latitudes)) / 2) * Math.PI) / 180);
-  const west = Math.min(...longitudes);
-  const north = Math.max(...latitudes);
-  const spanX = Math.max((Math.max(...longitudes) - west) * cos, 1e-6);
-  const spanY = Math.max(north - Math.min(...latitudes), 1e-6);
+  const middleLatitude = (Math.min(...latitudes) + Math.max(...latitudes)) / 2;
+  const middleLongitude = (Math.min(...longitudes) + Math.max(...longitudes)) / 2;
+  const cos = Math.cos((middleLatitude * Math.PI) / 180);
+  const spanX = Math.max(Math.max(...longitudes) - Math.min(...longitudes), MIN_SPAN) * cos;
+  const spanY = Math.max(Math.max(...latitudes) - Math.min(...latitudes), MIN_SPAN);
   const scale = Math.min((WIDTH - 2 * MARGIN) / spanX, (HEIGHT - 2 * MARGIN) / spanY);
-  const offsetX = (WIDTH - spanX * scale) / 2;
-  const offsetY = (HEIGHT - spanY * scale) / 2;
   return building => (Number.isFinite(building.latitude) && Number.isFinite(building.longitude)
-    ? { x: offsetX + (building.longitude - west) * cos * scale, y: offsetY + (north - building.latitude) * scale }
+    ? { x: WIDTH / 2 + (building.longitude - middleLongitude) * cos * scale, y: HEIGHT / 2 - (building.latitude - middleLatitude) * scale }
     : null);
 }
 

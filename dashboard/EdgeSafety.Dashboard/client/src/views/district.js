@@ -9,7 +9,8 @@ import { alertQueue } from "../components/alerts.js";
 import { districtMap } from "../components/map.js";
 import { liveDeviceChart } from "../components/live-chart.js";
 
-const WARNING_MESSAGES = ["quiet-please", "charging-forbidden"];
+// Keys of recordings in the gateways' Warning:Messages (edge-agent/README.md).
+const WARNING_MESSAGES = ["quiet-hours", "no-indoor-charging"];
 
 export async function districtView(main, { user }) {
   const mapPanel = h("section", { class: "panel map-panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, t("map.title")));
@@ -28,6 +29,22 @@ export async function districtView(main, { user }) {
   const queue = alertQueue(queuePanel, { wardens, emptyText: t("district.noAlerts") });
   queue.setAll(alerts);
 
+  // The selected building's rooms, redrawn when the buildings are reloaded; power moves with each reading.
+  const unitList = h("ul", { class: "units" });
+  const powerOf = new Map();
+  function renderUnits() {
+    const building = current.find(item => item.id === selected);
+    powerOf.clear();
+    replace(unitList, (building?.units ?? []).map(unit => {
+      const power = h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`);
+      powerOf.set(unit.id, power);
+      return h("li", { dataset: { unit: unit.id, state: unit.state } },
+        h("a", { href: `#/unit/${encodeURIComponent(unit.id)}` }, unit.name),
+        h("span", { class: `state-word state-${unit.state}` }, t(`buildingState.${unit.state}`)),
+        power);
+    }));
+  }
+
   async function select(id) {
     selected = id;
     stopChart?.();
@@ -36,15 +53,8 @@ export async function districtView(main, { user }) {
     if (!building) return;
     const sensors = [...(noiseDevices.get(id)?.values() ?? [])];
     const chartHolder = h("div", { class: "chart-holder" });
-    replace(buildingPanel,
-      h("h2", {}, building.name),
-      h("ul", { class: "units" }, (building.units ?? []).map(unit =>
-        h("li", { dataset: { unit: unit.id, state: unit.state } },
-          h("a", { href: `#/unit/${encodeURIComponent(unit.id)}` }, unit.name),
-          h("span", { class: `state-word state-${unit.state}` }, t(`buildingState.${unit.state}`)),
-          h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`)))),
-      chartHolder,
-      warningForm(sensors));
+    replace(buildingPanel, h("h2", {}, building.name), unitList, chartHolder, warningForm(sensors));
+    renderUnits();
     if (sensors.length) {
       const sensor = sensors[0];
       stopChart = await liveDeviceChart(chartHolder, {
@@ -85,6 +95,7 @@ export async function districtView(main, { user }) {
       refreshing = null;
       current = await get("/api/buildings");
       map.render(current);
+      renderUnits();
     }, 150);
   }
 
@@ -94,6 +105,8 @@ export async function districtView(main, { user }) {
       refreshBuildings();
     }),
     onLive("reading", reading => {
+      const power = reading.unit && powerOf.get(reading.unit);
+      if (power && reading.values.power_w !== undefined) power.textContent = `${formatNumber(reading.values.power_w, 0)} W`;
       if (reading.kind !== "noise" || !reading.building) return;
       if (!noiseDevices.has(reading.building)) noiseDevices.set(reading.building, new Map());
       const known = noiseDevices.get(reading.building).has(reading.device);

@@ -8,7 +8,8 @@ import { timeChart } from "../charts.js";
 import { alertQueue } from "../components/alerts.js";
 import { liveDeviceChart } from "../components/live-chart.js";
 
-const RANGES = ["day", "week", "month"];
+const DAY = 86_400_000;
+const RANGES = { day: DAY, week: 7 * DAY, month: 30 * DAY };
 
 function fieldsOf(kind) {
   return kind === "noise"
@@ -41,12 +42,12 @@ export async function unitView(main, { user, params }) {
   historyPanel.append(rangeButtons, historyCharts);
   let charts = [];
   async function showRange(range) {
-    replace(rangeButtons, RANGES.map(name => h("button", { "aria-pressed": String(name === range), onclick: () => showRange(name) }, t(`range.${name}`))));
+    replace(rangeButtons, Object.keys(RANGES).map(name => h("button", { "aria-pressed": String(name === range), onclick: () => showRange(name) }, t(`range.${name}`))));
     charts.forEach(chart => chart.destroy());
     charts = [];
     for (const device of devices) {
       const fields = fieldsOf(device.kind);
-      const chart = timeChart(historyCharts, { title: t("chart.history", { device: device.device, range: t(`range.${range}`) }), series: fields });
+      const chart = timeChart(historyCharts, { title: t("chart.history", { device: device.device, range: t(`range.${range}`) }), series: fields, windowMs: RANGES[range] });
       charts.push(chart);
       const base = `/api/history/${encodeURIComponent(device.site)}/${encodeURIComponent(device.device)}`;
       const history = await get(`${base}?range=${range}`);
