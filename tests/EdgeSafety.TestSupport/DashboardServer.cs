@@ -28,6 +28,7 @@ public sealed class DashboardServer : IAsyncDisposable
         new("admin", "admin"),
         new("warden", "warden", Person: "warden-liang", Area: "nanzhou"),
         new("landlord", "landlord", Person: "landlord-chen"),
+        new("landlord2", "landlord", Person: "landlord-huang"),
         new("installer", "installer", Sites: "haizhu-demo"),
     ];
 

@@ -23,8 +23,9 @@ public static class UsersCommand
     public static async Task<int> RunAsync(string[] args)
     {
         // Settings (--Section:Key=value) go to the host's configuration; the rest are this command's.
-        var settings = args.Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal)).ToArray();
-        var rest = args.Skip(1).Except(settings).ToList();
+        static bool IsSetting(string arg) => arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal);
+        var settings = args.Skip(1).Where(IsSetting).ToArray();
+        var rest = args.Skip(1).Where(arg => !IsSetting(arg)).ToList();
         if (rest.Count == 0)
         {
             return Fail(Usage);

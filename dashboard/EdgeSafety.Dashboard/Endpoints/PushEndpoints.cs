@@ -3,6 +3,7 @@ using EdgeSafety.Dashboard.Access;
 using EdgeSafety.Dashboard.Accounts;
 using EdgeSafety.Dashboard.Live;
 using EdgeSafety.Notifications;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Dashboard.Endpoints;
@@ -51,7 +52,7 @@ public static class PushEndpoints
             return Results.NoContent();
         });
 
-        push.MapDelete("/subscriptions", async (PushSubscriptionRequest body, UserScope scope, AlertEngine engine, CurrentRegistry current,
+        push.MapDelete("/subscriptions", async ([FromBody] PushSubscriptionRequest body, UserScope scope, AlertEngine engine, CurrentRegistry current,
             CancellationToken cancellationToken) =>
         {
             if (scope.Account.Person is not { } person || string.IsNullOrEmpty(body.Endpoint)

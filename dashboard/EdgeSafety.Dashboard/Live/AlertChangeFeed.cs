@@ -29,7 +29,7 @@ public sealed partial class AlertChangeFeed(AlertEngine engine, CurrentRegistry 
     {
         using var timer = new PeriodicTimer(options.Value.AlertPollInterval, time);
         var failing = false;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             try
             {
@@ -37,7 +37,7 @@ public sealed partial class AlertChangeFeed(AlertEngine engine, CurrentRegistry 
                 await PublishChangesAsync(stoppingToken);
                 failing = false;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Once per outage, not four times a second.
                 if (!failing)
@@ -47,6 +47,19 @@ public sealed partial class AlertChangeFeed(AlertEngine engine, CurrentRegistry 
 
                 failing = true;
             }
+        }
+    }
+
+    /// <summary>False when the service stops.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
