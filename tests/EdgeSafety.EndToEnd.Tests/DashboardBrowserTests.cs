@@ -115,6 +115,7 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
             await Assertions.Expect(onWarden.Locator(".kind")).ToHaveTextAsync("E-bike charging indoors");
             await Assertions.Expect(onLandlord).ToBeVisibleAsync(Visible(Bound));
             await Assertions.Expect(warden.Locator(".district-map [data-building='block-3']")).ToHaveAttributeAsync("data-state", "critical");
+            await Assertions.Expect(landlord.Locator("a.unit-card[data-unit='room-301']")).ToHaveAttributeAsync("data-state", "critical");
             await ScreenshotAsync(warden, "warden-alert");
             await ScreenshotAsync(landlord, "landlord-alert");
 

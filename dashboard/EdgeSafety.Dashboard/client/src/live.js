@@ -54,3 +54,16 @@ export function disconnectLive() {
   handlers.clear();
   setState("connecting");
 }
+
+/** fn at most once per burst: calls within ms of the first are folded into one call at its end. */
+export function coalesced(fn, ms = 150) {
+  let timer = null;
+  const call = () => {
+    timer ??= setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+  call.cancel = () => clearTimeout(timer);
+  return call;
+}

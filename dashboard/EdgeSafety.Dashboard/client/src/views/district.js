@@ -3,7 +3,7 @@
 import { get, post, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { onLive } from "../live.js";
+import { coalesced, onLive } from "../live.js";
 import { formatNumber } from "../time.js";
 import { alertQueue } from "../components/alerts.js";
 import { districtMap } from "../components/map.js";
@@ -88,16 +88,12 @@ export async function districtView(main, { user }) {
     return form;
   }
 
-  let refreshing = null;
-  function refreshBuildings() {
-    // Several alert events in a burst cost one reload of the (small) building list.
-    refreshing ??= setTimeout(async () => {
-      refreshing = null;
-      current = await get("/api/buildings");
-      map.render(current);
-      renderUnits();
-    }, 150);
-  }
+  // Several alert events in a burst cost one reload of the (small) building list.
+  const refreshBuildings = coalesced(async () => {
+    current = await get("/api/buildings");
+    map.render(current);
+    renderUnits();
+  });
 
   const stops = [
     onLive("alert", alert => {
@@ -126,6 +122,6 @@ export async function districtView(main, { user }) {
     stops.forEach(stop => stop());
     stopChart?.();
     queue.destroy();
-    clearTimeout(refreshing);
+    refreshBuildings.cancel();
   };
 }

@@ -3,7 +3,7 @@
 import { get, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { onLive } from "../live.js";
+import { coalesced, onLive } from "../live.js";
 import { formatNumber } from "../time.js";
 import { alertQueue } from "../components/alerts.js";
 import { pushSupported, pushSubscribed, subscribePush } from "../push.js";
@@ -19,23 +19,32 @@ export async function homesView(main) {
   queue.setAll(alerts);
 
   const powerOf = new Map();
-  unitsPanel.append(...buildings.map(building => h("div", { class: "building-card", dataset: { building: building.id } },
-    h("h3", {}, building.name),
-    h("ul", { class: "unit-cards" }, (building.units ?? []).map(unit => {
-      const power = h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`);
-      powerOf.set(unit.id, power);
-      return h("li", {},
-        h("a", { class: `unit-card state-${unit.state}`, href: `#/unit/${encodeURIComponent(unit.id)}`, dataset: { unit: unit.id, state: unit.state } },
-          h("span", { class: "unit-name" }, unit.name),
-          h("span", { class: "state-word" }, t(`buildingState.${unit.state}`)),
-          power));
-    })))));
-  if (buildings.length === 0) unitsPanel.append(h("p", { class: "empty" }, t("homes.noUnits")));
+  function renderUnits(list) {
+    powerOf.clear();
+    replace(unitsPanel, h("h2", { id: "my-units" }, t("homes.units")), list.length === 0 ? h("p", { class: "empty" }, t("homes.noUnits")) : null,
+      list.map(building => h("div", { class: "building-card", dataset: { building: building.id } },
+        h("h3", {}, building.name),
+        h("ul", { class: "unit-cards" }, (building.units ?? []).map(unit => {
+          const power = h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`);
+          powerOf.set(unit.id, power);
+          return h("li", {},
+            h("a", { class: `unit-card state-${unit.state}`, href: `#/unit/${encodeURIComponent(unit.id)}`, dataset: { unit: unit.id, state: unit.state } },
+              h("span", { class: "unit-name" }, unit.name),
+              h("span", { class: "state-word" }, t(`buildingState.${unit.state}`)),
+              power));
+        })))));
+  }
+  renderUnits(buildings);
+  // A room's state follows its alerts: reloaded once per burst of alert events.
+  const refreshUnits = coalesced(async () => renderUnits(await get("/api/buildings")));
 
   renderPush(pushPanel);
 
   const stops = [
-    onLive("alert", alert => queue.update(alert)),
+    onLive("alert", alert => {
+      queue.update(alert);
+      refreshUnits();
+    }),
     onLive("reading", reading => {
       const power = reading.unit && powerOf.get(reading.unit);
       if (power && reading.values.power_w !== undefined) power.textContent = `${formatNumber(reading.values.power_w, 0)} W`;
@@ -43,6 +52,7 @@ export async function homesView(main) {
   ];
   return () => {
     stops.forEach(stop => stop());
+    refreshUnits.cancel();
     queue.destroy();
   };
 }
