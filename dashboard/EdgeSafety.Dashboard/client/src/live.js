@@ -6,10 +6,6 @@ const stateListeners = new Set();
 let source = null;
 let state = "connecting";
 
-export function liveState() {
-  return state;
-}
-
 export function onLiveState(listener) {
   stateListeners.add(listener);
   listener(state);

@@ -2,7 +2,7 @@
 // (#/district, #/unit/room-301, ...) so every screen has its own bookmarkable address and the back button works.
 import { get, post, setCsrfToken, whenSignedOut, messageOf } from "./api.js";
 import { h, replace } from "./dom.js";
-import { LANGUAGES, language, setLanguage, onLanguageChange, t } from "./i18n.js";
+import { LANGUAGES, language, setLanguage, onLanguageChange, t, translate } from "./i18n.js";
 import { connectLive, disconnectLive, onLiveState } from "./live.js";
 import { setTimeZone } from "./time.js";
 import { signInView } from "./views/signin.js";
@@ -47,7 +47,7 @@ function renderChrome() {
   document.title = t("app.title");
   replace(languagePicker, ...Object.entries(LANGUAGES).map(([code, { name }]) =>
     h("option", { value: code, selected: code === language() }, name)));
-  document.querySelectorAll("[data-i18n]").forEach(element => { element.textContent = t(element.dataset.i18n); });
+  translate(document);
   signOutButton.hidden = !user;
   replace(userBadge, user ? `${user.displayName ?? user.name} · ${t(`role.${user.role}`)}` : "");
   const current = location.hash.split("/")[1];

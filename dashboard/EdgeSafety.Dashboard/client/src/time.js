@@ -19,7 +19,6 @@ function formatter(kind) {
     const options = {
       datetime: { dateStyle: "medium", timeStyle: "short" },
       time: { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
-      short: { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
       day: { month: "short", day: "numeric" },
     }[kind];
     format = new Intl.DateTimeFormat(language(), { ...options, timeZone });
@@ -32,7 +31,6 @@ const toDate = value => (value instanceof Date ? value : new Date(value));
 
 export const formatDateTime = value => (value ? formatter("datetime").format(toDate(value)) : "—");
 export const formatTime = value => (value ? formatter("time").format(toDate(value)) : "—");
-export const formatShort = value => (value ? formatter("short").format(toDate(value)) : "—");
 export const formatDay = value => (value ? formatter("day").format(toDate(value)) : "—");
 
 /** "45 s", "12 min", "3 h 5 min", "2 d": how long ago, for queues. */

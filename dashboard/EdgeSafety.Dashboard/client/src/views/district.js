@@ -4,8 +4,8 @@ import { get, post, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { coalesced, onLive } from "../live.js";
-import { formatNumber } from "../time.js";
 import { alertQueue } from "../components/alerts.js";
+import { unitPowers } from "../components/unit-power.js";
 import { districtMap } from "../components/map.js";
 import { liveDeviceChart } from "../components/live-chart.js";
 
@@ -31,17 +31,15 @@ export async function districtView(main, { user }) {
 
   // The selected building's rooms, redrawn when the buildings are reloaded; power moves with each reading.
   const unitList = h("ul", { class: "units" });
-  const powerOf = new Map();
+  const powers = unitPowers();
   function renderUnits() {
     const building = current.find(item => item.id === selected);
-    powerOf.clear();
+    powers.clear();
     replace(unitList, (building?.units ?? []).map(unit => {
-      const power = h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`);
-      powerOf.set(unit.id, power);
       return h("li", { dataset: { unit: unit.id, state: unit.state } },
         h("a", { href: `#/unit/${encodeURIComponent(unit.id)}` }, unit.name),
         h("span", { class: `state-word state-${unit.state}` }, t(`buildingState.${unit.state}`)),
-        power);
+        powers.element(unit));
     }));
   }
 
@@ -101,8 +99,7 @@ export async function districtView(main, { user }) {
       refreshBuildings();
     }),
     onLive("reading", reading => {
-      const power = reading.unit && powerOf.get(reading.unit);
-      if (power && reading.values.power_w !== undefined) power.textContent = `${formatNumber(reading.values.power_w, 0)} W`;
+      powers.update(reading);
       if (reading.kind !== "noise" || !reading.building) return;
       if (!noiseDevices.has(reading.building)) noiseDevices.set(reading.building, new Map());
       const known = noiseDevices.get(reading.building).has(reading.device);

@@ -4,8 +4,8 @@ import { get, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { coalesced, onLive } from "../live.js";
-import { formatNumber } from "../time.js";
 import { alertQueue } from "../components/alerts.js";
+import { unitPowers } from "../components/unit-power.js";
 import { pushSupported, pushSubscribed, subscribePush } from "../push.js";
 
 export async function homesView(main) {
@@ -18,20 +18,18 @@ export async function homesView(main) {
   const queue = alertQueue(alertsPanel, { compact: true, emptyText: t("homes.noAlerts") });
   queue.setAll(alerts);
 
-  const powerOf = new Map();
+  const powers = unitPowers();
   function renderUnits(list) {
-    powerOf.clear();
+    powers.clear();
     replace(unitsPanel, h("h2", { id: "my-units" }, t("homes.units")), list.length === 0 ? h("p", { class: "empty" }, t("homes.noUnits")) : null,
       list.map(building => h("div", { class: "building-card", dataset: { building: building.id } },
         h("h3", {}, building.name),
         h("ul", { class: "unit-cards" }, (building.units ?? []).map(unit => {
-          const power = h("span", { class: "power" }, unit.powerW == null ? "—" : `${formatNumber(unit.powerW, 0)} W`);
-          powerOf.set(unit.id, power);
           return h("li", {},
             h("a", { class: `unit-card state-${unit.state}`, href: `#/unit/${encodeURIComponent(unit.id)}`, dataset: { unit: unit.id, state: unit.state } },
               h("span", { class: "unit-name" }, unit.name),
               h("span", { class: "state-word" }, t(`buildingState.${unit.state}`)),
-              power));
+              powers.element(unit)));
         })))));
   }
   renderUnits(buildings);
@@ -46,8 +44,7 @@ export async function homesView(main) {
       refreshUnits();
     }),
     onLive("reading", reading => {
-      const power = reading.unit && powerOf.get(reading.unit);
-      if (power && reading.values.power_w !== undefined) power.textContent = `${formatNumber(reading.values.power_w, 0)} W`;
+      powers.update(reading);
     }),
   ];
   return () => {
