@@ -21,10 +21,10 @@ public sealed class DashboardStack : IAsyncLifetime
 
     public IBrowser Browser => _chromium!.Browser;
 
-    public Uri Dashboard => Stack.Dashboard!;
+    public Uri Dashboard => Stack.Dashboard!.BaseAddress;
 
     /// <summary>The password of one of the demo accounts: admin, warden (Liang, area nanzhou), landlord (Chen: rooms 301 and 302), installer.</summary>
-    public string PasswordOf(string name) => Stack.DashboardPasswords[name];
+    public string PasswordOf(string name) => Stack.Dashboard!.Passwords[name];
 
     public async Task InitializeAsync()
     {

@@ -42,10 +42,8 @@ public sealed class RunningStack : IAsyncDisposable
     /// <summary>Ingest's HTTP API (alerts, /metrics).</summary>
     public Uri Ingest { get; private set; } = null!;
 
-    public Uri? Dashboard => _dashboard?.BaseAddress;
-
-    /// <summary>The dashboard's accounts' passwords, by account name.</summary>
-    public IReadOnlyDictionary<string, string> DashboardPasswords => _dashboard!.Passwords;
+    /// <summary>The dashboard (its demo accounts and their passwords, <see cref="DashboardServer.Passwords"/>), when asked for.</summary>
+    public DashboardServer? Dashboard => _dashboard;
 
     public static async Task<RunningStack> StartAsync(StackOptions options)
     {
@@ -167,6 +165,10 @@ public sealed class RunningStack : IAsyncDisposable
         await agent.WaitForOutputAsync("announced online", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(ingest, ingestPort, Bound);
+        if (_dashboard is not null)
+        {
+            await _dashboard.WaitForOutputAsync("Subscribed to", Bound);
+        }
     }
 
     private ExternalProcess Start(string project, int port, string[] settings)

@@ -8,7 +8,8 @@ namespace EdgeSafety.EndToEnd.Tests;
 
 /// <summary>
 /// The chain a user runs, every part real: simulated devices on a serial line (socat pty pair), the edge agent
-/// polling them with Modbus RTU, mosquitto, ingest, influxd, and the dashboard in Chromium.
+/// polling them with Modbus RTU, mosquitto, ingest, influxd, and the installer's live page of the dashboard in Chromium
+/// (on the stack the browser tests share; the dashboard's API and live stream have their own tests).
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class WholeChainTests(DashboardStack dashboard) : IDisposable
