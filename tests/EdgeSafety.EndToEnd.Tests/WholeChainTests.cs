@@ -1,37 +1,33 @@
 using System.Net.Http.Json;
 using EdgeSafety.Influx;
 using EdgeSafety.TestSupport;
+using Microsoft.Playwright;
+using static EdgeSafety.EndToEnd.Tests.DashboardPages;
 
 namespace EdgeSafety.EndToEnd.Tests;
 
 /// <summary>
 /// The chain a user runs, every part real: simulated devices on a serial line (socat pty pair), the edge agent
-/// polling them with Modbus RTU, mosquitto, ingest, influxd, and the dashboard's API and live stream (its pages have
-/// their own browser tests).
+/// polling them with Modbus RTU, mosquitto, ingest, influxd, and the installer's live page of the dashboard in Chromium
+/// (on the stack the browser tests share; the dashboard's API and live stream have their own tests).
 /// </summary>
-public sealed class WholeChainTests : IAsyncLifetime
+[Collection(DashboardCollection.Name)]
+public sealed class WholeChainTests(DashboardStack dashboard) : IDisposable
 {
     private static readonly TimeSpan Bound = RunningStack.Bound;
     private readonly HttpClient _http = new();
-    private RunningStack _stack = null!;
 
-    public async Task InitializeAsync() => _stack = await RunningStack.StartAsync(new StackOptions { Dashboard = true });
-
-    public async Task DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        _http.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 
     [Fact]
-    public async Task A_value_set_in_the_simulated_meter_reaches_InfluxDB_and_the_dashboard_live()
+    public async Task A_value_set_in_the_simulated_meter_reaches_InfluxDB_and_the_installers_live_page()
     {
-        await PinAsync("meter-301", 241.5);
+        await PinAsync("meter-302", 241.5);
 
-        var influx = new InfluxClient(_http, new InfluxOptions { BaseAddress = _stack.Influx.BaseAddress, Database = "edgesafety" });
+        var influx = new InfluxClient(_http, new InfluxOptions { BaseAddress = dashboard.Stack.Influx.BaseAddress, Database = "edgesafety" });
         await Eventually.SucceedsAsync(async () =>
         {
-            var series = await influx.QueryAsync("SELECT last(voltage_v) FROM meter WHERE device = 'meter-301'");
+            var series = await influx.QueryAsync("SELECT last(voltage_v) FROM meter WHERE device = 'meter-302'");
             series.Single().Values.Single()[1].GetDouble().Should().BeApproximately(241.5, 0.001);
         }, Bound, "the pinned voltage in InfluxDB");
 
@@ -42,30 +38,31 @@ public sealed class WholeChainTests : IAsyncLifetime
             meters.Concat(noise).Select(s => s.Tags["device"]).Should().BeEquivalentTo("meter-301", "meter-302", "noise-courtyard");
         }, Bound, "readings of every simulated device in InfluxDB");
 
-        // The dashboard (signed in, as a page is): the current value, then a new one pushed live without asking again.
-        using var admin = await DashboardSession.SignedInAsync(_stack.Dashboard!.BaseAddress, "admin", _stack.Dashboard.Passwords["admin"]);
-        await Eventually.SucceedsAsync(async () =>
-        {
-            var devices = await admin.GetJsonAsync("api/devices");
-            devices.EnumerateArray().Single(d => d.GetProperty("device").GetString() == "meter-301")
-                .GetProperty("values").GetProperty("voltage_v").GetDouble().Should().BeApproximately(241.5, 0.001);
-            devices.EnumerateArray().Select(d => d.GetProperty("device").GetString()).Should().BeEquivalentTo("meter-301", "meter-302", "noise-courtyard");
-        }, Bound, "the pinned voltage on the dashboard");
-        await using var live = await DashboardLiveStream.OpenAsync(admin);
-        await PinAsync("meter-301", 219.3);
-        await live.WaitForAsync("reading", r => r.GetProperty("device").GetString() == "meter-301"
-            && Math.Abs(r.GetProperty("values").GetProperty("voltage_v").GetDouble() - 219.3) < 0.001, "the new voltage on the dashboard's live stream");
-        // The noise sensor's readings keep arriving while we watch.
-        var first = await live.WaitForAsync("reading", r => r.GetProperty("device").GetString() == "noise-courtyard", "a noise reading on the live stream");
-        await live.WaitForAsync("reading", r => r.GetProperty("device").GetString() == "noise-courtyard"
-            && r.GetProperty("seq").GetInt64() > first.GetProperty("seq").GetInt64(), "a later noise reading on the live stream");
+        await using var context = await dashboard.NewContextAsync();
+        var scriptErrors = new List<string>();
+        var page = await SignInAsync(context, "installer", dashboard.PasswordOf("installer"), scriptErrors);
 
-        _stack.ShouldAllBeRunningWithoutErrors();
+        var expect = new LocatorAssertionsToHaveTextOptions { Timeout = (float)Bound.TotalMilliseconds };
+        var voltage = page.Locator("[data-device='meter-302'] [data-value='voltage_v']");
+        await Assertions.Expect(voltage).ToHaveTextAsync("241.5 V", expect);
+
+        // Live: a new value arrives on the open page without a reload.
+        await PinAsync("meter-302", 219.3);
+        await Assertions.Expect(voltage).ToHaveTextAsync("219.3 V", expect);
+
+        // The noise sensor's readings keep arriving: its last-reading time moves on while we watch.
+        var seen = page.Locator("[data-device='noise-courtyard'] .seen");
+        await Assertions.Expect(seen).Not.ToBeEmptyAsync();
+        await Assertions.Expect(seen).Not.ToHaveTextAsync(await seen.TextContentAsync() ?? "", expect);
+        await Assertions.Expect(page.Locator(".devices [data-device]")).ToHaveCountAsync(3);
+
+        scriptErrors.Should().BeEmpty("the page runs under a strict content security policy without errors");
+        dashboard.Stack.ShouldAllBeRunningWithoutErrors();
     }
 
     private async Task PinAsync(string device, double voltage)
     {
-        using var response = await _http.PutAsJsonAsync(new Uri(_stack.Simulator, $"devices/{device}/pinned"),
+        using var response = await _http.PutAsJsonAsync(new Uri(dashboard.Stack.Simulator, $"devices/{device}/pinned"),
             new Dictionary<string, double> { ["voltage_v"] = voltage });
         response.EnsureSuccessStatusCode();
     }
