@@ -6,7 +6,7 @@ set -euo pipefail
 purpose="demo"
 if [ "${1:-}" = "--for" ]; then purpose="${2:-demo}"; fi
 
-packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl)
+packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl openssl)
 if [ "$purpose" = "test" ]; then
   # python3-serial-asyncio is only a recommendation of python3-pymodbus, but its serial server needs it.
   # python3-aiosmtpd: a real SMTP server for the e-mail notification tests.
