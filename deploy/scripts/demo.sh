@@ -131,7 +131,10 @@ start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.
 mqtt_settings dashboard
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
-  "${MQTT_SETTINGS[@]}"
+  "${MQTT_SETTINGS[@]}" \
+  --Provisioning:Broker:Port="$MQTT_PORT" --Provisioning:Broker:TlsCaFile="$PKI/ca.pem" --Provisioning:Broker:Username=provisioning \
+  --Provisioning:Broker:PasswordFile="$SECRETS/provisioning.password" \
+  --Provisioning:GatewayBroker:Host=127.0.0.1 --Provisioning:GatewayBroker:Port="$MQTT_PORT" --Provisioning:GatewayBroker:CaFile="$PKI/ca.pem"
 wait_for "the dashboard" curl -sf "http://127.0.0.1:$DASHBOARD_PORT/healthz"
 
 cat <<READY
