@@ -52,7 +52,8 @@ public static class SecretFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var file = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        // No byte order mark: the file is read by other tools too (mosquitto_sub -P "$(cat file)").
+        using (var file = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             file.Write(secret);
             file.Write('\n');

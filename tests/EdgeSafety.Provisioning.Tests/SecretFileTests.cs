@@ -21,6 +21,8 @@ public sealed class SecretFileTests(SecuredBroker secured, ITestOutputHelper out
         (options.Password, options.PasswordFile) = (null, path);
 
         File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        (await File.ReadAllBytesAsync(path)).Should().Equal(System.Text.Encoding.ASCII.GetBytes(secured.PasswordOf(UserA) + "\n"),
+            "the password and a line break, nothing else, so that `cat` gives it to other tools");
         var client = await clients.ConnectAsync(options);
 
         client.IsConnected.Should().BeTrue();
