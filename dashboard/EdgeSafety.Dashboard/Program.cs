@@ -1,6 +1,12 @@
+using EdgeSafety.Dashboard.Accounts;
 using EdgeSafety.Dashboard.Extensions;
 using EdgeSafety.Dashboard.Provisioning;
 using EdgeSafety.ServiceDefaults;
+
+if (UsersCommand.IsInvocation(args))
+{
+    return await UsersCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -128,10 +128,21 @@ start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.
   "${MQTT_SETTINGS[@]}" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
   --Warning:Player=/bin/echo --Warning:Arguments:0={message} --Warning:MinimumIntervalMinutes=1 \
   --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet"
+# One account per role, each with a new random password every run (only their hashes are stored; nothing is committed).
+DASHBOARD_STORE=(--Dashboard:StorePath="$DATA/dashboard.db" --Alerts:Store:SqlitePath="$DATA/alerts.db")
+ACCOUNTS=""
+for account in "admin admin" "warden warden --person warden-liang --area nanzhou" "landlord landlord --person landlord-chen" \
+               "landlord2 landlord --person landlord-huang" "installer installer --sites haizhu-demo"; do
+  set -- $account
+  name="$1"; role="$2"; shift 2
+  line="$(dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" users reset --name "$name" "${DASHBOARD_STORE[@]}" 2>/dev/null \
+    || dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" users add --name "$name" --role "$role" "$@" "${DASHBOARD_STORE[@]}")"
+  ACCOUNTS+="$(printf '                     %-10s %-9s %s' $line)"$'\n'
+done
 mqtt_settings dashboard
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
-  "${MQTT_SETTINGS[@]}" \
+  "${MQTT_SETTINGS[@]}" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" "${DASHBOARD_STORE[@]}" \
   --Provisioning:Broker:Port="$MQTT_PORT" --Provisioning:Broker:TlsCaFile="$PKI/ca.pem" --Provisioning:Broker:Username=provisioning \
   --Provisioning:Broker:PasswordFile="$SECRETS/provisioning.password" \
   --Provisioning:GatewayBroker:Host=127.0.0.1 --Provisioning:GatewayBroker:Port="$MQTT_PORT" --Provisioning:GatewayBroker:CaFile="$PKI/ca.pem"
@@ -140,8 +151,8 @@ wait_for "the dashboard" curl -sf "http://127.0.0.1:$DASHBOARD_PORT/healthz"
 cat <<READY
 
 EdgeSafety demo is running.
-  Dashboard          http://127.0.0.1:$DASHBOARD_PORT/
-  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesafety"; try:
+  Dashboard          http://127.0.0.1:$DASHBOARD_PORT/  sign in as (name, role, password; new passwords every run):
+$ACCOUNTS  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesafety"; try:
                      influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
   MQTT               127.0.0.1:$MQTT_PORT over TLS, read-only as "observer" (every part has its own user; passwords in
                      $SECRETS, never printed):

@@ -14,6 +14,8 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
 {
     private readonly TimeZoneInfo _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
     private readonly TaskCompletionSource<Registry> _registry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Registry? _current;
+    private long _registryVersion = -1;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public AlertStore Store => store;
@@ -23,16 +25,33 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
     {
         var seed = string.IsNullOrEmpty(options.RegistryPath) ? null : RegistryDocument.Load(options.RegistryPath);
         await store.InitializeAsync(seed, cancellationToken);
-        var registry = new Registry(await store.LoadRegistryAsync(cancellationToken));
+        var registry = await RefreshRegistryAsync(cancellationToken);
         LogReady(logger, registry.Document.Units.Count, registry.Document.People.Count);
         _registry.TrySetResult(registry);
     }
 
-    public Task<Registry> RegistryAsync() => _registry.Task;
+    /// <summary>The registry as last loaded; waits for the first load.</summary>
+    public async Task<Registry> RegistryAsync() => Volatile.Read(ref _current) ?? await _registry.Task;
+
+    /// <summary>
+    /// Reloads the registry if it changed in the store since the last look (another process, such as the dashboard
+    /// assigning a device, may change it); one small query when it did not.
+    /// </summary>
+    public async Task<Registry> RefreshRegistryAsync(CancellationToken cancellationToken)
+    {
+        var version = await store.RegistryVersionAsync(cancellationToken);
+        if (version != Interlocked.Read(ref _registryVersion) || Volatile.Read(ref _current) is null)
+        {
+            Volatile.Write(ref _current, new Registry(await store.LoadRegistryAsync(cancellationToken)));
+            Interlocked.Exchange(ref _registryVersion, version);
+        }
+
+        return Volatile.Read(ref _current)!;
+    }
 
     public async Task<SignalOutcome> HandleAsync(AlertSignal signal, CancellationToken cancellationToken)
     {
-        var registry = await _registry.Task;
+        var registry = await RegistryAsync();
         var (unit, building) = registry.Locate(signal);
         var now = time.GetUtcNow();
         // A unit's alert goes to its landlord; one with no landlord (a shared sensor, a gateway) to the area's wardens.
@@ -56,7 +75,7 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
     /// <summary>Dispatches to the named warden, or with none named to the nearest warden of the alert's area.</summary>
     public async Task<WorkOrder> DispatchAsync(long alertId, string? warden, string actor, CancellationToken cancellationToken)
     {
-        var registry = await _registry.Task;
+        var registry = await RegistryAsync();
         var alert = await store.GetAlertAsync(alertId, cancellationToken) ?? throw new NotFoundException($"There is no alert {alertId}.");
         var person = warden is null
             ? registry.WardensFor(alert.Building).FirstOrDefault()
@@ -96,7 +115,8 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
     /// <summary>Escalates what is overdue and attempts the deliveries that are due; returns how many of each it handled.</summary>
     public async Task<(int Escalated, int Attempted)> RunDueWorkAsync(CancellationToken cancellationToken)
     {
-        var registry = await _registry.Task;
+        await _registry.Task;
+        var registry = await RefreshRegistryAsync(cancellationToken);
         const int batch = 200;
         var escalated = 0;
         IReadOnlyList<Alert> due;

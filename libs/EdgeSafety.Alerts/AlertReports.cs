@@ -34,8 +34,12 @@ public sealed class AlertReports(AlertStore store, AlertOptions options)
 {
     private readonly TimeZoneInfo _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
 
-    /// <summary>The report of the day, week (Monday first) or month containing <paramref name="at"/>, in the installation's time zone.</summary>
-    public async Task<AlertReport> BuildAsync(ReportPeriod period, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report of the day, week (Monday first) or month containing <paramref name="at"/>, in the installation's
+    /// time zone; of the buildings <paramref name="includeBuilding"/> accepts, when given (a warden's area, say).
+    /// </summary>
+    public async Task<AlertReport> BuildAsync(ReportPeriod period, DateTimeOffset at, CancellationToken cancellationToken,
+        Func<string?, bool>? includeBuilding = null)
     {
         var local = TimeZoneInfo.ConvertTime(at, _timeZone).DateTime.Date;
         var start = period switch
@@ -52,8 +56,9 @@ public sealed class AlertReports(AlertStore store, AlertOptions options)
         };
 
         var (from, to, previousFrom) = (Instant(start), Instant(Step(start, 1)), Instant(Step(start, -1)));
-        var current = await store.RaisedBetweenAsync(from, to, cancellationToken);
-        var previous = await store.RaisedBetweenAsync(previousFrom, from, cancellationToken);
+        includeBuilding ??= _ => true;
+        var current = (await store.RaisedBetweenAsync(from, to, cancellationToken)).Where(a => includeBuilding(a.Building)).ToList();
+        var previous = (await store.RaisedBetweenAsync(previousFrom, from, cancellationToken)).Where(a => includeBuilding(a.Building)).ToList();
 
         var rows = current.Select(a => (a.Kind, a.Building)).Concat(previous.Select(a => (a.Kind, a.Building))).Distinct()
             .Select(key =>

@@ -178,18 +178,26 @@ public sealed class Registry
 
     public Building? Building(string? id) => id is null ? null : _buildings.GetValueOrDefault(id);
 
+    public Unit? Unit(string? id) => id is null ? null : _units.GetValueOrDefault(id);
+
+    /// <summary>The building a gateway serves, if it is in the registry.</summary>
+    public string? BuildingOfGateway(string site, string gateway) => _gateways.GetValueOrDefault((site, gateway))?.Building;
+
     /// <summary>
     /// The unit and building a signal concerns: the device's assignment, else the unit the gateway reported with
     /// the reading, else the gateway's building.
     /// </summary>
-    public (string? Unit, string? Building) Locate(AlertSignal signal)
+    public (string? Unit, string? Building) Locate(AlertSignal signal) => Locate(signal.Site, signal.Gateway, signal.Device, signal.Unit);
+
+    /// <summary>As <see cref="Locate(AlertSignal)"/>, for a device's reading: <paramref name="reportedUnit"/> is the unit the gateway sent with it.</summary>
+    public (string? Unit, string? Building) Locate(string site, string gateway, string? device, string? reportedUnit)
     {
-        var unit = signal.Unit;
+        var unit = reportedUnit;
         string? building = null;
-        if (!string.IsNullOrEmpty(signal.Device) && _devices.TryGetValue((signal.Site, signal.Device), out var device))
+        if (!string.IsNullOrEmpty(device) && _devices.TryGetValue((site, device), out var assigned))
         {
-            unit = device.Unit ?? unit;
-            building = device.Building;
+            unit = assigned.Unit ?? unit;
+            building = assigned.Building;
         }
 
         if (unit is not null && _units.TryGetValue(unit, out var known))
@@ -197,9 +205,9 @@ public sealed class Registry
             building = known.Building;
         }
 
-        if (building is null && _gateways.TryGetValue((signal.Site, signal.Gateway), out var gateway))
+        if (building is null && _gateways.TryGetValue((site, gateway), out var served))
         {
-            building = gateway.Building;
+            building = served.Building;
         }
 
         return (unit, building);

@@ -179,6 +179,11 @@ public sealed class WebPushOptions : IValidatableObject
     [Range(0, 2419200)]
     public int TtlSeconds { get; set; } = 86400;
 
+    /// <summary>The VAPID public key browsers subscribe with (base64url), or null when Web Push is off.</summary>
+    public string? PublicKey() => string.IsNullOrWhiteSpace(Subject) || ReadPrivateKey() is not { } privateKey ? null : VapidKeys.PublicKeyOf(privateKey);
+
+    private string? ReadPrivateKey() => NotificationOptions.ReadSecret(PrivateKey, PrivateKeyFile);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var failure in NotificationOptions.CheckSecretFile(PrivateKeyFile, nameof(PrivateKeyFile)))

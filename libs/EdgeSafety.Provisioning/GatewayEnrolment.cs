@@ -3,14 +3,21 @@ using System.Security.Cryptography;
 namespace EdgeSafety.Provisioning;
 
 /// <summary>
-/// What a gateway receives when it redeems its code (POST /api/enrolment, answered over HTTPS): who it is, its own
+/// What a gateway receives when it redeems its code (POST <see cref="EnrolmentRequest.Path"/>, answered over HTTPS): who it is, its own
 /// broker credentials, and where and how to reach the broker.
 /// </summary>
 public sealed record GatewayEnrolment(string Site, string Gateway, string Username, string Password, string BrokerHost, int BrokerPort,
     string BrokerCaPem);
 
 /// <summary>The request a gateway sends to redeem its code.</summary>
-public sealed record EnrolmentRequest(string Code);
+public sealed record EnrolmentRequest(string Code)
+{
+    /// <summary>
+    /// Where the dashboard takes it: outside /api, whose state-changing calls need a browser session's antiforgery
+    /// token, since a gateway has no session (the code is its proof).
+    /// </summary>
+    public const string Path = "/enrolment";
+}
 
 public static class BrokerPasswords
 {

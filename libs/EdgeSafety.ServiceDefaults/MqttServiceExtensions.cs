@@ -1,4 +1,5 @@
 using EdgeSafety.Mqtt;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,5 +27,16 @@ public static class MqttServiceExtensions
             return client;
         });
         return services;
+    }
+
+    /// <summary>
+    /// Another connection with the section's broker settings, bound afresh, under a client id of its own: one
+    /// connection hands its messages to one subscriber, so each subscriber of a service needs its own.
+    /// </summary>
+    public static MqttClient NewMqttConnection(this IServiceProvider services, string section, string clientIdSuffix)
+    {
+        var options = services.GetRequiredService<IConfiguration>().GetSection(section).Get<MqttClientOptions>() ?? new MqttClientOptions();
+        options.ClientId = options.ClientId.Length == 0 ? "" : options.ClientId + clientIdSuffix;
+        return new MqttClient(options, services.GetRequiredService<ILogger<MqttClient>>());
     }
 }

@@ -1,4 +1,5 @@
 using EdgeSafety.Alerts.Store;
+using EdgeSafety.Notifications;
 using EdgeSafety.TestSupport;
 using Xunit.Abstractions;
 
@@ -278,6 +279,28 @@ public abstract class AlertStoreContract(ITestOutputHelper output) : IAsyncLifet
         (await engine.Store.DeliveriesAsync(fire.Id, None)).Single().NextAttemptAt.Should().Be(Bed.Clock.GetUtcNow());
         (await engine.RunDueWorkAsync(None)).Attempted.Should().Be(1);
         Bed.Receiver.Requests.Should().ContainSingle().Which.BodyText.Should().Contain("ebike-charging");
+    }
+
+    [Fact]
+    public async Task An_assignment_made_by_another_process_reaches_the_engine_and_survives_the_next_seed()
+    {
+        var ingest = await Bed.StartEngineAsync();
+        var dashboard = await Bed.StartEngineAsync();
+        await dashboard.Store.AssignDeviceAsync(new DeviceAssignment("haizhu", "meter-new", Unit: "room-302"), None);
+        await dashboard.Store.AddPushSubscriptionAsync("landlord-chen", "https://push.example.org/sub/1", new WebPushKeys("p256dh", "auth"),
+            AlertTestBed.Start, None);
+
+        await ingest.RunDueWorkAsync(None);
+        var alert = (await ingest.HandleAsync(AlertTestBed.Charging(device: "meter-new"), None)).Alert!;
+        alert.Unit.Should().Be("room-302", "the engine reloads the registry when another process changed it");
+
+        // Ingest restarts: the file seeds the registry again, and keeps what was set in the store.
+        var restarted = await Bed.StartEngineAsync();
+        var registry = await restarted.RegistryAsync();
+        registry.Locate(AlertTestBed.Charging(device: "meter-new")).Unit.Should().Be("room-302");
+        registry.Person("landlord-chen")!.Notifications.Targets.Should().Contain(t => t.Channel == NotificationChannel.WebPush
+            && t.Address == "https://push.example.org/sub/1");
+        registry.Locate(AlertTestBed.Charging(device: "meter-301")).Unit.Should().Be("room-301", "the file's own assignments are still seeded");
     }
 
     [Fact]

@@ -1,7 +1,11 @@
-using System.Security.Claims;
+using EdgeSafety.Contracts;
+using EdgeSafety.Dashboard.Access;
+using EdgeSafety.Dashboard.Accounts;
+using EdgeSafety.Dashboard.Endpoints;
 using EdgeSafety.Mqtt;
 using EdgeSafety.Provisioning;
 using EdgeSafety.ServiceDefaults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Dashboard.Provisioning;
@@ -37,41 +41,47 @@ public static class ProvisioningEndpoints
             return app;
         }
 
-        app.MapPost("/api/sites/{site}/gateways/{gateway}/enrolment-code", IssueCode).RequireAuthorization("Enrolment");
-        app.MapDelete("/api/sites/{site}/gateways/{gateway}/credentials", RevokeAsync).RequireAuthorization("Admin");
+        app.MapPost("/api/sites/{site}/gateways/{gateway}/enrolment-code", IssueCodeAsync).RequireAuthorization(DashboardPolicies.Enrolment);
+        app.MapDelete("/api/sites/{site}/gateways/{gateway}/credentials", RevokeAsync).RequireAuthorization(DashboardPolicies.Admin);
         // The gateway has no account: the code is its proof, over HTTPS; wrong codes are limited per address.
-        app.MapPost("/api/enrolment", RedeemAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(EnrolmentRequest.Path, RedeemAsync).AllowAnonymous();
         return app;
     }
 
-    private static IResult IssueCode(string site, string gateway, ClaimsPrincipal user, EnrolmentCodes codes, ILogger<EnrolmentCodes> logger)
+    /// <summary>Installers for the sites of their account (another site answers as a missing one), admins for every site.</summary>
+    private static async Task<IResult> IssueCodeAsync(string site, string gateway, HttpContext context, [FromServices] UserScope scope,
+        [FromServices] EnrolmentCodes codes, [FromServices] AuditLog audit, ILogger<EnrolmentCodes> logger)
     {
-        if (!MayManageSite(user, site))
+        if (!scope.CanSeeSite(site))
         {
-            return Error(StatusCodes.Status404NotFound, "not-found", $"No site '{site}' among yours.");
+            return ApiResults.NotFound($"No site '{site}'.");
         }
 
-        if (!Contracts.Topics.IsValidId(gateway))
+        if (!Topics.IsValidId(gateway))
         {
-            return Error(StatusCodes.Status400BadRequest, "invalid", "A gateway id is 1-64 letters, digits, '-' or '_'.");
+            return ApiResults.BadRequest("A gateway id is 1-64 letters, digits, '-' or '_'.");
         }
 
-        var (code, grant) = codes.Issue(site, gateway, user.Identity?.Name ?? "unknown");
+        var (code, grant) = codes.Issue(site, gateway, scope.Account.Name);
+        await audit.AppendAsync(scope.Account.Name, "enrolment-code", $"{site}/{gateway}", $"valid until {grant.ExpiresAt:u}", context.Address(),
+            context.RequestAborted);
         ProvisioningLog.CodeIssued(logger, site, gateway, grant.IssuedBy, grant.ExpiresAt);
         return TypedResults.Ok(new { code, site, gateway, expiresAt = grant.ExpiresAt });
     }
 
-    private static async Task<IResult> RedeemAsync(EnrolmentRequest request, HttpContext context, EnrolmentCodes codes,
-        DynamicSecurityControl broker, IOptions<ProvisioningOptions> options, ILogger<EnrolmentCodes> logger)
+    /// <summary>The audit log is optional here only so that the enrolment chain can be tested without the dashboard's store.</summary>
+    private static async Task<IResult> RedeemAsync(EnrolmentRequest request, HttpContext context, [FromServices] EnrolmentCodes codes,
+        [FromServices] DynamicSecurityControl broker, IOptions<ProvisioningOptions> options, ILogger<EnrolmentCodes> logger,
+        [FromServices] AuditLog? audit = null)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = context.Address();
         var outcome = codes.TryRedeem(request.Code ?? "", address, out var grant);
         if (outcome != RedeemOutcome.Redeemed || grant is null)
         {
             ProvisioningLog.EnrolmentRefused(logger, address, outcome);
             return outcome == RedeemOutcome.TooManyAttempts
-                ? Error(StatusCodes.Status429TooManyRequests, "address-limited", "Too many wrong codes from this address: ask for a new code later.")
-                : Error(StatusCodes.Status400BadRequest, "invalid-code", "The code is wrong, used or expired: ask the installer's dashboard for a new one.");
+                ? ApiResults.Error(StatusCodes.Status429TooManyRequests, "address-limited", "Too many wrong codes from this address: ask for a new code later.")
+                : ApiResults.Error(StatusCodes.Status400BadRequest, "invalid-code", "The code is wrong, used or expired: ask the installer's dashboard for a new one.");
         }
 
         var password = BrokerPasswords.NewPassword();
@@ -82,7 +92,14 @@ public static class ProvisioningEndpoints
         catch (Exception ex) when (ex is BrokerAdministrationException or MqttException or OperationCanceledException)
         {
             ProvisioningLog.BrokerFailed(logger, grant.Site, grant.Gateway, ex);
-            return Error(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "The broker did not take the gateway's credentials: try again with a new code.");
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "broker-unavailable",
+                "The broker did not take the gateway's credentials: try again with a new code.");
+        }
+
+        if (audit is not null)
+        {
+            await audit.AppendAsync($"gateway:{grant.Site}/{grant.Gateway}", "enrolment", $"{grant.Site}/{grant.Gateway}", $"code issued by {grant.IssuedBy}",
+                address, context.RequestAborted);
         }
 
         ProvisioningLog.Enrolled(logger, grant.Site, grant.Gateway, address, grant.IssuedBy);
@@ -91,12 +108,12 @@ public static class ProvisioningEndpoints
             gatewayBroker.Host, gatewayBroker.Port, await File.ReadAllTextAsync(gatewayBroker.CaFile, context.RequestAborted)));
     }
 
-    private static async Task<IResult> RevokeAsync(string site, string gateway, ClaimsPrincipal user, DynamicSecurityControl broker,
-        ILogger<EnrolmentCodes> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeAsync(string site, string gateway, HttpContext context, [FromServices] UserScope scope,
+        [FromServices] DynamicSecurityControl broker, [FromServices] AuditLog audit, ILogger<EnrolmentCodes> logger, CancellationToken cancellationToken)
     {
-        if (!Contracts.Topics.IsValidId(site) || !Contracts.Topics.IsValidId(gateway))
+        if (!Topics.IsValidId(site) || !Topics.IsValidId(gateway))
         {
-            return Error(StatusCodes.Status404NotFound, "not-found", "No such gateway.");
+            return ApiResults.NotFound("No such gateway.");
         }
 
         bool revoked;
@@ -107,17 +124,12 @@ public static class ProvisioningEndpoints
         catch (Exception ex) when (ex is BrokerAdministrationException or MqttException or OperationCanceledException)
         {
             ProvisioningLog.BrokerFailed(logger, site, gateway, ex);
-            return Error(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "The broker did not answer: the gateway is NOT revoked yet.");
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "The broker did not answer: the gateway is NOT revoked yet.");
         }
 
-        ProvisioningLog.Revoked(logger, site, gateway, user.Identity?.Name ?? "unknown", revoked ? "disconnected and deleted" : "had no credentials");
-        return revoked ? TypedResults.NoContent() : Error(StatusCodes.Status404NotFound, "not-found", "The gateway has no broker credentials.");
+        var outcome = revoked ? "disconnected and deleted" : "had no credentials";
+        await audit.AppendAsync(scope.Account.Name, "revocation", $"{site}/{gateway}", outcome, context.Address(), cancellationToken);
+        ProvisioningLog.Revoked(logger, site, gateway, scope.Account.Name, outcome);
+        return revoked ? TypedResults.NoContent() : ApiResults.NotFound("The gateway has no broker credentials.");
     }
-
-    /// <summary>Admins manage every site, installers those of their account (docs/dashboard.md, "Enrolment").</summary>
-    private static bool MayManageSite(ClaimsPrincipal user, string site) =>
-        user.IsInRole("Admin")
-        || (user.FindFirstValue("edgesafety:sites") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(site, StringComparer.Ordinal);
-
-    private static IResult Error(int status, string error, string message) => TypedResults.Json(new { error, message }, statusCode: status);
 }

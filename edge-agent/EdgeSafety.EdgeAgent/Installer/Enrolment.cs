@@ -31,7 +31,7 @@ public static class Enrolment
         try
         {
             using var http = Client(caFile);
-            using var response = await http.PostAsJsonAsync(new Uri(server, "/api/enrolment"), new EnrolmentRequest(code), cancellationToken);
+            using var response = await http.PostAsJsonAsync(new Uri(server, EnrolmentRequest.Path), new EnrolmentRequest(code), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);

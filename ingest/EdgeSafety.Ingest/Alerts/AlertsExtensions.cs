@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using EdgeSafety.Alerts;
 using EdgeSafety.Alerts.Store;
-using EdgeSafety.Mqtt;
 using EdgeSafety.Notifications;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -31,16 +30,8 @@ public static class AlertsExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         services.AddHostedService<AlertEngineService>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<GatewayStatusReceiver>(sp, OwnConnection(sp, "-status")));
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DeviceEventReceiver>(sp, OwnConnection(sp, "-events")));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<GatewayStatusReceiver>(sp, sp.NewMqttConnection("Mqtt", "-status")));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DeviceEventReceiver>(sp, sp.NewMqttConnection("Mqtt", "-events")));
         return services;
-    }
-
-    /// <summary>The same broker settings as the readings' connection, bound afresh, under a client id of its own.</summary>
-    private static MqttClient OwnConnection(IServiceProvider services, string clientIdSuffix)
-    {
-        var options = services.GetRequiredService<IConfiguration>().GetSection("Mqtt").Get<MqttClientOptions>() ?? new MqttClientOptions();
-        options.ClientId = options.ClientId.Length == 0 ? "" : options.ClientId + clientIdSuffix;
-        return new MqttClient(options, services.GetRequiredService<ILogger<MqttClient>>());
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using EdgeSafety.Notifications;
 
 namespace EdgeSafety.Alerts.Store;
 
@@ -30,8 +31,15 @@ public sealed record SignalOutcome(SignalEffect Effect, Alert? Alert);
 /// <summary>The figures reporting needs of one alert.</summary>
 public sealed record AlertTimes(AlertKind Kind, string? Building, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ClosedAt);
 
-/// <summary>Which alerts to list.</summary>
-public sealed record AlertQuery(bool OpenOnly = true, IReadOnlyList<string>? Units = null, bool FlaggedOnly = false, int Limit = 500);
+/// <summary>Which alerts to list: <paramref name="Units"/> and <paramref name="Buildings"/>, when given, each limit the list (an alert in either).</summary>
+public sealed record AlertQuery(bool OpenOnly = true, IReadOnlyList<string>? Units = null, bool FlaggedOnly = false, int Limit = 500,
+    IReadOnlyList<string>? Buildings = null);
+
+/// <summary>One row of an alert's history, by its position in the whole history: what a watcher of changes follows.</summary>
+public sealed record AlertChange(long Position, long AlertId);
+
+/// <summary>A time an e-bike charger was seen on a device: from the charging alert's first trigger to its clear (null: still on).</summary>
+public sealed record ChargingSession(long AlertId, DateTimeOffset Start, DateTimeOffset? End);
 
 /// <summary>
 /// Alerts, their history, work orders, deliveries and the registry in one database. Every change is one
@@ -49,7 +57,11 @@ public sealed class AlertStore(AlertDatabase database)
 
     private const string WorkOrderColumns = "id, alert_id, warden_id, state, dispatched_at, dispatched_by, accepted_at, feedback_at, feedback, closed_at";
 
-    /// <summary>Creates or migrates the schema and, when given, replaces the registry with the document's.</summary>
+    /// <summary>
+    /// Creates or migrates the schema and, when given, seeds the registry from the document: its sites, buildings,
+    /// units, people and gateways replace the store's, while device assignments are only added where the store has
+    /// none (an installer's assignment made in the dashboard wins over the file), and push subscriptions stay.
+    /// </summary>
     public async Task InitializeAsync(RegistryDocument? registry, CancellationToken cancellationToken)
     {
         await WriteAsync(async (connection, transaction) =>
@@ -75,15 +87,62 @@ public sealed class AlertStore(AlertDatabase database)
                 r => new Building(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.DoubleOrNull(4), r.DoubleOrNull(5)), cancellationToken),
             Units = await connection.QueryAsync(null, "SELECT id, building_id, name, landlord_id FROM units ORDER BY id",
                 r => new Unit(r.GetString(0), r.GetString(1), r.GetString(2), r.StringOrNull(3)), cancellationToken),
-            People = await connection.QueryAsync(null, "SELECT id, name, role, area, latitude, longitude, preferences FROM people ORDER BY id",
-                r => new Person(r.GetString(0), r.GetString(1), Enum.Parse<PersonRole>(r.GetString(2)), r.StringOrNull(3), r.DoubleOrNull(4),
-                    r.DoubleOrNull(5), JsonSerializer.Deserialize<NotificationPreferences>(r.GetString(6), RegistryDocument.Json)), cancellationToken),
+            People = WithPushSubscriptions(
+                await connection.QueryAsync(null, "SELECT id, name, role, area, latitude, longitude, preferences FROM people ORDER BY id",
+                    r => new Person(r.GetString(0), r.GetString(1), Enum.Parse<PersonRole>(r.GetString(2)), r.StringOrNull(3), r.DoubleOrNull(4),
+                        r.DoubleOrNull(5), JsonSerializer.Deserialize<NotificationPreferences>(r.GetString(6), RegistryDocument.Json)), cancellationToken),
+                await connection.QueryAsync(null, "SELECT person_id, endpoint, p256dh, auth FROM push_subscriptions ORDER BY created_at, endpoint",
+                    r => (Person: r.GetString(0), Target: new NotificationTarget
+                    {
+                        Channel = NotificationChannel.WebPush,
+                        Address = r.GetString(1),
+                        PushKeys = new WebPushKeys(r.GetString(2), r.GetString(3)),
+                    }), cancellationToken)),
             Devices = await connection.QueryAsync(null, "SELECT site_id, device_id, unit_id, building_id FROM devices ORDER BY site_id, device_id",
                 r => new DeviceAssignment(r.GetString(0), r.GetString(1), r.StringOrNull(2), r.StringOrNull(3)), cancellationToken),
             Gateways = await connection.QueryAsync(null, "SELECT site_id, gateway_id, building_id FROM gateways ORDER BY site_id, gateway_id",
                 r => new GatewayAssignment(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken),
         };
     }
+
+    /// <summary>The registry's version: it changes whenever the registry does, so a reader reloads only then.</summary>
+    public async Task<long> RegistryVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync(null, "SELECT version FROM registry_version WHERE id = 1", r => r.GetInt64(0), cancellationToken)).Single();
+    }
+
+    /// <summary>Which unit (or building) a device measures, replacing its previous assignment.</summary>
+    public Task AssignDeviceAsync(DeviceAssignment assignment, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(transaction,
+                "INSERT INTO devices (site_id, device_id, unit_id, building_id) VALUES (@site, @device, @unit, @building) "
+                + "ON CONFLICT (site_id, device_id) DO UPDATE SET unit_id = excluded.unit_id, building_id = excluded.building_id", cancellationToken,
+                ("@site", assignment.Site), ("@device", assignment.Device), ("@unit", assignment.Unit), ("@building", assignment.Building));
+            return await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>A browser's push subscription for a person: a Web Push target after the registry's own (a repeat replaces the keys).</summary>
+    public Task AddPushSubscriptionAsync(string person, string endpoint, WebPushKeys keys, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(transaction,
+                "INSERT INTO push_subscriptions (person_id, endpoint, p256dh, auth, created_at) VALUES (@person, @endpoint, @p256dh, @auth, @now) "
+                + "ON CONFLICT (person_id, endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth", cancellationToken,
+                ("@person", person), ("@endpoint", endpoint), ("@p256dh", keys.P256dh), ("@auth", keys.Auth), ("@now", now.ToMs()));
+            return await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Removes a person's push subscription; false when they had none with that endpoint.</summary>
+    public Task<bool> RemovePushSubscriptionAsync(string person, string endpoint, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var removed = await connection.ExecuteAsync(transaction, "DELETE FROM push_subscriptions WHERE person_id = @person AND endpoint = @endpoint",
+                cancellationToken, ("@person", person), ("@endpoint", endpoint));
+            await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
+            return removed > 0;
+        }, cancellationToken);
 
     /// <summary>
     /// Raises, refreshes or clears the alert of the signal's kind and subject. <paramref name="notify"/> is who to
@@ -304,17 +363,67 @@ public sealed class AlertStore(AlertDatabase database)
             conditions.Add("enforcement = 1");
         }
 
+        var places = new List<string>();
         if (query.Units is not null)
         {
             var (list, units) = Sql.InList("unit", query.Units);
-            conditions.Add($"unit_id IN ({list})");
+            places.Add($"unit_id IN ({list})");
             parameters.AddRange(units);
+        }
+
+        if (query.Buildings is not null)
+        {
+            var (list, buildings) = Sql.InList("building", query.Buildings);
+            places.Add($"building_id IN ({list})");
+            parameters.AddRange(buildings);
+        }
+
+        if (places.Count > 0)
+        {
+            conditions.Add($"({string.Join(" OR ", places)})");
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts {where} ORDER BY id DESC LIMIT @limit",
             cancellationToken, [.. parameters])).Select(a => a.Alert)];
+    }
+
+    /// <summary>
+    /// History rows after <paramref name="afterPosition"/>, oldest first: every state change and event of every
+    /// alert writes one in the same transaction, so following them sees each change whoever made it.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertChange>> ChangesAfterAsync(long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null, "SELECT id, alert_id FROM alert_history WHERE id > @after ORDER BY id LIMIT @limit",
+            r => new AlertChange(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("@after", afterPosition), ("@limit", (long)limit));
+    }
+
+    /// <summary>The position of the latest history row (0 when there is none): where a new watcher of changes starts.</summary>
+    public async Task<long> LatestChangeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync(null, "SELECT MAX(id) FROM alert_history", r => r.IsDBNull(0) ? 0 : r.GetInt64(0), cancellationToken)).Single();
+    }
+
+    /// <summary>Work orders not yet closed: who owns each open case.</summary>
+    public async Task<IReadOnlyList<WorkOrder>> OpenWorkOrdersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null, $"SELECT {WorkOrderColumns} FROM work_orders WHERE closed_at IS NULL ORDER BY id",
+            ReadWorkOrder, cancellationToken);
+    }
+
+    /// <summary>The e-bike charging alerts of one device whose condition held at some time after <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyList<ChargingSession>> ChargingSessionsAsync(string site, string device, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null,
+            "SELECT id, first_seen, cleared_at FROM alerts WHERE kind = @kind AND site_id = @site AND device_id = @device "
+            + "AND (cleared_at IS NULL OR cleared_at >= @since) ORDER BY first_seen",
+            r => new ChargingSession(r.GetInt64(0), r.Time(1), r.TimeOrNull(2)), cancellationToken,
+            ("@kind", nameof(AlertKind.EbikeCharging)), ("@site", site), ("@device", device), ("@since", since.ToMs()));
     }
 
     public async Task<IReadOnlyList<AlertHistoryEntry>> HistoryAsync(long alertId, CancellationToken cancellationToken)
@@ -444,7 +553,7 @@ public sealed class AlertStore(AlertDatabase database)
 
     private static async Task SeedAsync(DbConnection connection, DbTransaction transaction, RegistryDocument registry, CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { "sites", "buildings", "units", "people", "devices", "gateways" })
+        foreach (var table in new[] { "sites", "buildings", "units", "people", "gateways" })
         {
             await connection.ExecuteAsync(transaction, $"DELETE FROM {table}", cancellationToken);
         }
@@ -477,7 +586,8 @@ public sealed class AlertStore(AlertDatabase database)
 
         foreach (var d in registry.Devices)
         {
-            await connection.ExecuteAsync(transaction, "INSERT INTO devices (site_id, device_id, unit_id, building_id) VALUES (@site, @device, @unit, @building)",
+            await connection.ExecuteAsync(transaction,
+                "INSERT INTO devices (site_id, device_id, unit_id, building_id) VALUES (@site, @device, @unit, @building) ON CONFLICT (site_id, device_id) DO NOTHING",
                 cancellationToken, ("@site", d.Site), ("@device", d.Device), ("@unit", d.Unit), ("@building", d.Building));
         }
 
@@ -486,6 +596,19 @@ public sealed class AlertStore(AlertDatabase database)
             await connection.ExecuteAsync(transaction, "INSERT INTO gateways (site_id, gateway_id, building_id) VALUES (@site, @gateway, @building)",
                 cancellationToken, ("@site", g.Site), ("@gateway", g.Gateway), ("@building", g.Building));
         }
+
+        await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
+    }
+
+    private static Task<int> BumpRegistryVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(transaction, "UPDATE registry_version SET version = version + 1 WHERE id = 1", cancellationToken);
+
+    private static List<Person> WithPushSubscriptions(List<Person> people, List<(string Person, NotificationTarget Target)> subscriptions)
+    {
+        var byPerson = subscriptions.ToLookup(s => s.Person, s => s.Target);
+        return [.. people.Select(p => byPerson[p.Id].Any()
+            ? p with { Preferences = p.Notifications with { Targets = [.. p.Notifications.Targets, .. byPerson[p.Id]] } }
+            : p)];
     }
 
     private static async Task<Alert?> GetAlertAsync(DbConnection connection, DbTransaction? transaction, long alertId, CancellationToken cancellationToken) =>

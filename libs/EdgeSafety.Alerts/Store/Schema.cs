@@ -76,6 +76,14 @@ internal static class Schema
             detail TEXT NOT NULL, status_code BIGINT NULL, elapsed_ms DOUBLE PRECISION NOT NULL);
         CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);
         """,
+        // The registry's version, raised by every change to it, so each process reloads it when (and only when) it
+        // changed; and browsers' push subscriptions, kept apart from the seeded people so a re-seed keeps them.
+        """
+        CREATE TABLE registry_version (id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
+        INSERT INTO registry_version (id, version) VALUES (1, 0);
+        CREATE TABLE push_subscriptions (person_id TEXT NOT NULL, endpoint TEXT NOT NULL, p256dh TEXT NOT NULL, auth TEXT NOT NULL,
+            created_at BIGINT NOT NULL, PRIMARY KEY (person_id, endpoint));
+        """,
     ];
 
     public static async Task MigrateAsync(AlertDatabase database, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

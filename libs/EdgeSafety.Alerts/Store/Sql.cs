@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace EdgeSafety.Alerts.Store;
 
 /// <summary>Commands with named parameters, written once for both databases (both take @name).</summary>
-internal static class Sql
+public static class Sql
 {
     public static DbCommand Command(this DbConnection connection, DbTransaction? transaction, string text, params (string Name, object? Value)[] parameters)
     {

@@ -1,0 +1,38 @@
+using System.Net.ServerSentEvents;
+using EdgeSafety.Dashboard.Access;
+using EdgeSafety.Dashboard.Accounts;
+using EdgeSafety.Dashboard.Live;
+
+namespace EdgeSafety.Dashboard.Endpoints;
+
+/// <summary>
+/// The live stream: server-sent events (the browser reconnects by itself, and proxies pass them as plain HTTP) of
+/// readings, alert changes, gateway presence and device health, each only to the users whose scope covers it.
+/// </summary>
+public static class LiveEndpoints
+{
+    public static void MapLiveEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/devices", (HttpContext context, LiveHub live) =>
+        {
+            var scope = context.RequestServices.GetRequiredService<UserScope>();
+            return live.Latest.Where(d => scope.CanSee(d.Site, d.Building, d.Unit)).ToList();
+        }).RequireAuthorization();
+
+        app.MapGet("/api/live", (HttpContext context, LiveHub live, CurrentRegistry registry, CancellationToken cancellationToken) =>
+        {
+            var account = context.User.Account()!;
+            return TypedResults.ServerSentEvents(Stream(account, live.WatchAsync(() => new UserScope(account, registry.Value), cancellationToken)));
+        }).RequireAuthorization();
+    }
+
+    /// <summary>A "ready" event first: it sends the response's headers at once (EventSource opens) and says whose stream it is.</summary>
+    private static async IAsyncEnumerable<SseItem<object>> Stream(UserAccount account, IAsyncEnumerable<LiveEvent> events)
+    {
+        yield return new SseItem<object>(new { account.Name, Role = account.Role.ToString().ToLowerInvariant() }, "ready");
+        await foreach (var live in events)
+        {
+            yield return new SseItem<object>(live.Payload, live.Name);
+        }
+    }
+}
