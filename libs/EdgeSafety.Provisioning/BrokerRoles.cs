@@ -53,8 +53,8 @@ public static class BrokerRoles
     /// <summary>The dashboard: what it shows, and any command to any gateway (it is the platform's sender of commands).</summary>
     private static BrokerRole Dashboard() => new("dashboard", [.. PlatformReads(), new(PublishClientSend, $"{Topics.Root}/+/+/commands/+")]);
 
-    /// <summary>Read-only access to the whole tree, for an operator's mosquitto_sub (the demo prints how).</summary>
-    private static BrokerRole Observer() => new("observer", Read($"{Topics.Root}/#"));
+    /// <summary>Read-only access to everything of ours (all protocol versions), for an operator's mosquitto_sub (the demo prints how).</summary>
+    private static BrokerRole Observer() => new("observer", Read("edgesafety/#"));
 
     /// <summary>The dashboard's second connection, which creates and deletes gateway clients through the plugin's control topic.</summary>
     private static BrokerRole Provisioning() => new("provisioning",

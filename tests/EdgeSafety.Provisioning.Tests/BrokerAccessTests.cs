@@ -83,6 +83,23 @@ public sealed class BrokerAccessTests(SecuredBroker secured, ITestOutputHelper o
         clients.ShouldHaveLoggedNoErrors();
     }
 
+    [Fact]
+    public async Task The_observer_reads_the_whole_tree_and_publishes_nothing()
+    {
+        await using var clients = new Clients(output);
+        var received = new ConcurrentQueue<MqttMessage>();
+        var observer = await clients.ConnectAsync(secured.Options("observer"), received);
+        await observer.SubscribeAsync("edgesafety/#", MqttQos.AtLeastOnce).WaitAsync(Clients.Timeout);
+        var gatewayA = await clients.ConnectAsync(secured.Options(UserA));
+
+        await observer.PublishAsync(Topics.Command(Site, GatewayA, "config"), "forged"u8.ToArray(), MqttQos.AtLeastOnce).WaitAsync(Clients.Timeout);
+        await gatewayA.PublishAsync(Topics.Events(Site, GatewayA, "meter-1"), "own"u8.ToArray(), MqttQos.AtLeastOnce).WaitAsync(Clients.Timeout);
+
+        await Eventually.SucceedsAsync(() => received.Should().ContainSingle(), Clients.Timeout, "gateway A's event at the observer");
+        received.Single().Topic.Should().Be(Topics.Events(Site, GatewayA, "meter-1"), "the observer's own command was dropped");
+        clients.ShouldHaveLoggedNoErrors();
+    }
+
     [Theory]
     [InlineData(null, null)]
     [InlineData("gateway:site-a:gw-a", "a-wrong-password")]

@@ -40,7 +40,7 @@ public sealed class SecuredBroker : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string[] users = [BrokerRoles.GatewayUsername(Site, GatewayA), BrokerRoles.GatewayUsername(Site, GatewayB), "ingest", "dashboard", "provisioning"];
+        string[] users = [BrokerRoles.GatewayUsername(Site, GatewayA), BrokerRoles.GatewayUsername(Site, GatewayB), "ingest", "dashboard", "observer", "provisioning"];
         foreach (var user in users)
         {
             _passwords[user] = BrokerPasswords.NewPassword();
