@@ -165,8 +165,9 @@ $ACCOUNTS  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesaf
                      an e-bike charging in room 301: curl -X PUT \\
                        http://127.0.0.1:$SIMULATOR_PORT/devices/meter-301/appliances/ebike-lead-acid-72v
                      (unplug it: curl -X DELETE with the same address)
-  Alerts             curl http://127.0.0.1:$INGEST_PORT/api/alerts  (loopback only, no sign-in yet; the EbikeCharging alert for room-301
-                     shows within a minute of plugging it in; docs/alerts.md has the rest of the API)
+  Alerts             signed in on the dashboard: GET /api/alerts, actions and the live stream (docs/dashboard.md); or
+                     curl http://127.0.0.1:$INGEST_PORT/api/alerts  (ingest's own API: loopback only, no sign-in); the
+                     EbikeCharging alert for room-301 shows within a minute of plugging it in
   Noise scenario     the courtyard sensor is judged on 1-minute windows in the demo (5 in production), so a
                      square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
                      curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\

@@ -136,6 +136,19 @@ public sealed class AccessTests(DashboardFixture fixture)
         audit.Should().Contain(("locked-out", "lockme")).And.Contain(("sign-in-failed", "lockme")).And.Contain(("sign-in-refused", "lockme"));
     }
 
+    [Fact]
+    public async Task A_password_reset_ends_every_session_signed_in_with_the_old_one()
+    {
+        using var before = await fixture.SignInAsync("resetme");
+        (await before.GetJsonAsync("api/auth/me")).GetProperty("name").GetString().Should().Be("resetme");
+
+        var password = await fixture.Server.ResetPasswordAsync("resetme");
+        using var ended = await before.GetAsync("api/auth/me");
+        ended.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        using var after = await DashboardSession.SignedInAsync(fixture.Server.BaseAddress, "resetme", password);
+        (await after.GetJsonAsync("api/auth/me")).GetProperty("role").GetString().Should().Be("warden");
+    }
+
     private static async Task ShouldAnswerLikeMissing(DashboardSession session, string hiddenPath, string missingPath, string hiddenId, string missingId)
     {
         using var hidden = await session.GetAsync(hiddenPath);

@@ -20,12 +20,15 @@ public sealed class DashboardFixture : IAsyncLifetime
         new("warden-far", "warden", Person: "warden-wu", Area: "tianhe"),
         new("landlord3", "landlord", Person: "landlord-wu"),
         new("lockme", "landlord", Person: "landlord-chen"),
+        new("resetme", "warden", Person: "warden-zhou", Area: "nanzhou"),
     ];
 
     private readonly TemporaryDirectory _directory = new("dashboard-tests");
     private AlertDatabase? _database;
 
     public MosquittoBroker Broker { get; private set; } = null!;
+
+    public InfluxServer Influx { get; private set; } = null!;
 
     public DashboardServer Server { get; private set; } = null!;
 
@@ -36,6 +39,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = await MosquittoBroker.StartAsync();
+        Influx = await InfluxServer.StartAsync();
         var registry = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")))!;
         registry["sites"]!.AsArray().Add(JsonNode.Parse("""{ "id": "tianhe-demo", "name": "Tianhe" }"""));
         registry["buildings"]!.AsArray().Add(JsonNode.Parse("""{ "id": "block-9", "site": "tianhe-demo", "name": "Block 9", "area": "tianhe", "latitude": 23.13, "longitude": 113.33 }"""));
@@ -47,7 +51,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var registryPath = _directory.Combine("registry.json");
         await File.WriteAllTextAsync(registryPath, registry.ToJsonString());
 
-        Server = await DashboardServer.StartAsync(Accounts, registryPath, $"--Mqtt:Port={Broker.Port}",
+        Server = await DashboardServer.StartAsync(Accounts, registryPath, $"--Mqtt:Port={Broker.Port}", $"--Influx:BaseAddress={Influx.BaseAddress}",
             $"--Mqtt:ClientId=dashboard-test-{Guid.NewGuid():N}", "--Dashboard:CommandTimeout=00:00:05");
         _database = AlertDatabase.Create(new AlertStoreOptions { SqlitePath = Server.AlertStorePath });
         Store = new AlertStore(_database);
@@ -87,6 +91,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         await Broker.DisposeAsync();
+        await Influx.DisposeAsync();
         _directory.Dispose();
         errors.Should().BeEmpty("the dashboard must log no error during the tests");
     }

@@ -36,7 +36,7 @@ public sealed class InstallerTests(DashboardFixture fixture) : IAsyncLifetime
         (await fixture.Store.LoadRegistryAsync(CancellationToken.None)).Devices.Should().Contain(new Alerts.DeviceAssignment("haizhu-demo", "meter-new", "room-302"));
 
         using var landlord = await fixture.SignInAsync("landlord");
-        await using var page = await LiveStream.OpenAsync(landlord);
+        await using var page = await DashboardLiveStream.OpenAsync(landlord);
         await fixture.PublishReadingAsync("haizhu-demo", "gw-01", "meter-new", 55, 1);
         var reading = await page.WaitForAsync("reading", r => r.GetProperty("device").GetString() == "meter-new", "the newly assigned meter on its landlord's page");
         reading.GetProperty("unit").GetString().Should().Be("room-302");

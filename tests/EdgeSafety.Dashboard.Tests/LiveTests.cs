@@ -19,7 +19,7 @@ public sealed class LiveTests(DashboardFixture fixture, ITestOutputHelper output
         var alert = await fixture.RaiseAsync(AlertKind.EbikeCharging, "haizhu-demo", "gw-01", "meter-301", "room-301", "block-3");
         using var landlord = await fixture.SignInAsync("landlord");
         using var warden = await fixture.SignInAsync("warden");
-        await using var page = await LiveStream.OpenAsync(landlord);
+        await using var page = await DashboardLiveStream.OpenAsync(landlord);
 
         var clock = Stopwatch.StartNew();
         using var acknowledge = await warden.PostAsync($"api/alerts/{alert.Id}/acknowledge");
@@ -38,6 +38,21 @@ public sealed class LiveTests(DashboardFixture fixture, ITestOutputHelper output
         var dispatched = await page.WaitForAsync("alert", a => a.GetProperty("id").GetInt64() == alert.Id && a.GetProperty("state").GetString() == "Dispatched",
             "the dispatch on the landlord's stream");
         dispatched.GetProperty("owner").GetString().Should().Be("warden-zhou");
+
+        using var early = await warden.PostAsync($"api/alerts/{alert.Id}/close");
+        early.StatusCode.Should().Be(HttpStatusCode.Conflict, "only a resolved alert closes");
+        var order = JsonDocument.Parse(await dispatch.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        using var accept = await warden.PostAsync($"api/work-orders/{order}/accept");
+        accept.StatusCode.Should().Be(HttpStatusCode.OK, await accept.Content.ReadAsStringAsync());
+        using var empty = await warden.PostAsync($"api/work-orders/{order}/feedback", new { notes = " " });
+        empty.StatusCode.Should().Be(HttpStatusCode.BadRequest, "feedback is required");
+        using var feedback = await warden.PostAsync($"api/work-orders/{order}/feedback", new { notes = "battery taken outside" });
+        feedback.StatusCode.Should().Be(HttpStatusCode.OK, await feedback.Content.ReadAsStringAsync());
+        using var close = await landlord.PostAsync($"api/alerts/{alert.Id}/close");
+        close.StatusCode.Should().Be(HttpStatusCode.OK, await close.Content.ReadAsStringAsync());
+        var closed = await page.WaitForAsync("alert", a => a.GetProperty("id").GetInt64() == alert.Id && a.GetProperty("state").GetString() == "Closed",
+            "the close on the landlord's stream");
+        closed.GetProperty("feedback").GetString().Should().Be("battery taken outside");
     }
 
     [Fact]
@@ -45,8 +60,8 @@ public sealed class LiveTests(DashboardFixture fixture, ITestOutputHelper output
     {
         using var chen = await fixture.SignInAsync("landlord");
         using var huang = await fixture.SignInAsync("landlord2");
-        await using var chenPage = await LiveStream.OpenAsync(chen);
-        await using var huangPage = await LiveStream.OpenAsync(huang);
+        await using var chenPage = await DashboardLiveStream.OpenAsync(chen);
+        await using var huangPage = await DashboardLiveStream.OpenAsync(huang);
 
         var chens = await fixture.RaiseAsync(AlertKind.ChargingUnusuallyLong, "haizhu-demo", "gw-01", "meter-302", "room-302", "block-3");
         var huangs = await fixture.RaiseAsync(AlertKind.ChargingUnusuallyLong, "haizhu-demo", "gw-01", "meter-304", "room-304", "block-3");
@@ -62,8 +77,8 @@ public sealed class LiveTests(DashboardFixture fixture, ITestOutputHelper output
     {
         using var chen = await fixture.SignInAsync("landlord");
         using var far = await fixture.SignInAsync("warden-far");
-        await using var chenPage = await LiveStream.OpenAsync(chen);
-        await using var farPage = await LiveStream.OpenAsync(far);
+        await using var chenPage = await DashboardLiveStream.OpenAsync(chen);
+        await using var farPage = await DashboardLiveStream.OpenAsync(far);
 
         await fixture.PublishReadingAsync("haizhu-demo", "gw-01", "meter-303", 40, 1);
         await fixture.PublishReadingAsync("haizhu-demo", "gw-01", "meter-301", 612, 1);

@@ -32,7 +32,7 @@ public sealed class InstallerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Scan_lists_the_unit_ids_that_answer()
     {
-        var (exitCode, output) = await RunAsync("scan", "--port", _line.MasterPath, "--baud", "9600", "--units", "1-12", "--timeout-ms", "100");
+        var (exitCode, output) = await RunAsync("scan", "--port", _line.MasterPath, "--baud", "9600", "--units", "1-12", "--timeout-ms", "250");
 
         exitCode.Should().Be(0, output);
         var found = output.Split('\n').Where(l => l.StartsWith("9600", StringComparison.Ordinal)).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[1].Trim());

@@ -113,7 +113,9 @@ public sealed class StoreAndForwardTests : IAsyncLifetime
             subscriber.ShouldHaveAnUnbrokenRun(device, from: firstKept);
         }
 
-        Devices.Sum(d => subscriber.FirstArrivals(d)[0]).Should().Be((long)dropped, "every reading not delivered is counted as dropped, and only those");
+        // A drop while the backlog drains can also take readings the client is already sending (they still arrive), so
+        // the count may exceed the loss; it may never fall short of it.
+        Devices.Sum(d => subscriber.FirstArrivals(d)[0]).Should().BeLessThanOrEqualTo((long)dropped, "every reading not delivered is counted as dropped");
         agent.Output.Should().Contain("Store over 32768 bytes: dropped the oldest");
     }
 

@@ -24,6 +24,7 @@ public sealed class RunningStack : IAsyncDisposable
     private SerialLinePair? _line;
     private MosquittoBroker? _broker;
     private InfluxServer? _influx;
+    private DashboardServer? _dashboard;
 
     private RunningStack()
     {
@@ -37,7 +38,8 @@ public sealed class RunningStack : IAsyncDisposable
     /// <summary>Ingest's HTTP API (alerts, /metrics).</summary>
     public Uri Ingest { get; private set; } = null!;
 
-    public Uri? Dashboard { get; private set; }
+    /// <summary>The dashboard, with one admin account (its password in <see cref="DashboardServer.Passwords"/>).</summary>
+    public DashboardServer? Dashboard => _dashboard;
 
     public static async Task<RunningStack> StartAsync(StackOptions options)
     {
@@ -62,6 +64,8 @@ public sealed class RunningStack : IAsyncDisposable
             service.HasExited.Should().BeFalse($"{service.Name} keeps running");
             ServiceProcess.ErrorLines(service).Should().BeEmpty($"{service.Name} logged no error");
         }
+
+        _dashboard?.ErrorLines().Should().BeEmpty("the dashboard logged no error");
     }
 
     public async ValueTask DisposeAsync()
@@ -69,6 +73,11 @@ public sealed class RunningStack : IAsyncDisposable
         foreach (var service in _services)
         {
             service.Dispose();
+        }
+
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
         }
 
         if (_influx is not null)
@@ -98,12 +107,10 @@ public sealed class RunningStack : IAsyncDisposable
         var ingest = Start("EdgeSafety.Ingest", ingestPort,
             [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. options.IngestSettings]);
         var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), [$"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}"]);
-        ExternalProcess? dashboard = null;
-        var dashboardPort = LoopbackPort.Next();
         if (options.Dashboard)
         {
-            Dashboard = new Uri($"http://127.0.0.1:{dashboardPort}/");
-            dashboard = Start("EdgeSafety.Dashboard", dashboardPort, [$"--Mqtt:Port={_broker.Port}"]);
+            _dashboard = await DashboardServer.StartAsync([new DashboardAccount("admin", "admin")], null, $"--Mqtt:Port={_broker.Port}",
+                $"--Influx:BaseAddress={_influx.BaseAddress}");
         }
 
         await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
@@ -111,10 +118,9 @@ public sealed class RunningStack : IAsyncDisposable
         await agent.WaitForOutputAsync("announced online", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(ingest, ingestPort, Bound);
-        if (dashboard is not null)
+        if (_dashboard is not null)
         {
-            await dashboard.WaitForOutputAsync("Subscribed to", Bound);
-            await ServiceProcess.WaitUntilHealthyAsync(dashboard, dashboardPort, Bound);
+            await _dashboard.WaitForOutputAsync("Subscribed to", Bound);
         }
     }
 

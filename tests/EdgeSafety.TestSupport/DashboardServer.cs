@@ -13,11 +13,13 @@ public sealed class DashboardServer : IAsyncDisposable
     private const string Project = "EdgeSafety.Dashboard";
     private readonly ExternalProcess _process;
     private readonly TemporaryDirectory _directory;
+    private readonly string[] _storeSettings;
 
-    private DashboardServer(ExternalProcess process, TemporaryDirectory directory, int port, IReadOnlyDictionary<string, string> passwords)
+    private DashboardServer(ExternalProcess process, TemporaryDirectory directory, string[] storeSettings, int port, IReadOnlyDictionary<string, string> passwords)
     {
         _process = process;
         _directory = directory;
+        _storeSettings = storeSettings;
         Port = port;
         Passwords = passwords;
     }
@@ -65,12 +67,13 @@ public sealed class DashboardServer : IAsyncDisposable
             var passwords = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var account in accounts ?? DemoAccounts)
             {
-                passwords[account.Name] = await AddAccountAsync(account, storeSettings);
+                passwords[account.Name] = await RunUsersCommandAsync(account.Name, ["add", "--name", account.Name, "--role", account.Role,
+                    .. Flag("--person", account.Person), .. Flag("--area", account.Area), .. Flag("--sites", account.Sites)], storeSettings);
             }
 
             var port = LoopbackPort.Next();
             var process = ServiceProcess.Start(Project, port, [.. storeSettings, .. settings]);
-            var server = new DashboardServer(process, directory, port, passwords);
+            var server = new DashboardServer(process, directory, storeSettings, port, passwords);
             try
             {
                 await ServiceProcess.WaitUntilHealthyAsync(process, port, TimeSpan.FromSeconds(60));
@@ -90,6 +93,8 @@ public sealed class DashboardServer : IAsyncDisposable
         }
     }
 
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
+
     /// <summary>Lines the dashboard logged at error or critical level.</summary>
     public IEnumerable<string> ErrorLines() => ServiceProcess.ErrorLines(_process);
 
@@ -100,25 +105,21 @@ public sealed class DashboardServer : IAsyncDisposable
         _directory.Dispose();
     }
 
-    /// <summary>Runs the dashboard's users command and returns the password it printed.</summary>
-    private static async Task<string> AddAccountAsync(DashboardAccount account, string[] storeSettings)
+    /// <summary>Gives the account a new random password with the users command, while the server runs; returns it.</summary>
+    public Task<string> ResetPasswordAsync(string name) => RunUsersCommandAsync(name, ["reset", "--name", name], _storeSettings);
+
+    private static string[] Flag(string flag, string? value) => value is null ? [] : [flag, value];
+
+    /// <summary>Runs the dashboard's users command and returns the password it printed for the account.</summary>
+    private static async Task<string> RunUsersCommandAsync(string name, string[] arguments, string[] storeSettings)
     {
         var directory = ServiceProcess.OutputDirectory(Project);
-        List<string> arguments = [Path.Combine(directory, Project + ".dll"), "users", "add", "--name", account.Name, "--role", account.Role];
-        foreach (var (flag, value) in new[] { ("--person", account.Person), ("--area", account.Area), ("--sites", account.Sites) })
-        {
-            if (value is not null)
-            {
-                arguments.AddRange([flag, value]);
-            }
-        }
-
-        using var command = ExternalProcess.Start("dashboard users add", "dotnet", [.. arguments, .. storeSettings],
+        using var command = ExternalProcess.Start("dashboard users", "dotnet", [Path.Combine(directory, Project + ".dll"), "users", .. arguments, .. storeSettings],
             new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DOTNET_NOLOGO"] = "1" }, workingDirectory: directory);
         var exit = await command.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        var line = command.Output.Split('\n').FirstOrDefault(l => l.StartsWith(account.Name + "\t", StringComparison.Ordinal));
+        var line = command.Output.Split('\n').FirstOrDefault(l => l.StartsWith(name + "\t", StringComparison.Ordinal));
         return exit == 0 && line?.Split('\t') is [_, _, var password]
             ? password
-            : throw new InvalidOperationException($"users add {account.Name} failed ({exit}): {command.Output}");
+            : throw new InvalidOperationException($"users {string.Join(' ', arguments)} failed ({exit}): {command.Output}");
     }
 }

@@ -57,9 +57,11 @@ public static class HistoryEndpoints
                 return Results.Ok(new HistoryView(site, device, null, range ?? "day", bucket, [], []));
             }
 
-            // mean(*) names its columns mean_<field>; seq is the reading counter, not a measured value.
+            // mean(*) names its columns mean_<field>, over both measurements (a meter's series has the noise fields, all
+            // null): keep the fields with values. seq is the reading counter, not a measured value.
             var fields = series.Columns.Select((name, index) => (Name: name.StartsWith("mean_", StringComparison.Ordinal) ? name[5..] : null, Index: index))
-                .Where(c => c.Name is not null and not "seq").ToList();
+                .Where(c => c.Name is not null and not "seq" && series.Values.Any(row => row[c.Index].ValueKind == System.Text.Json.JsonValueKind.Number))
+                .ToList();
             var points = series.Values.Select(row => new HistoryPoint(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()),
                 fields.Where(f => row[f.Index].ValueKind == System.Text.Json.JsonValueKind.Number)
                     .ToDictionary(f => f.Name!, f => Math.Round(row[f.Index].GetDouble(), 3)))).ToList();

@@ -20,7 +20,9 @@ public static class BusScan
             using var client = ModbusClient.ConnectRtu(new SerialLineSettings(port, baud, parity), timeout);
             for (var unit = firstUnit; unit <= lastUnit; unit++)
             {
-                var answer = Probe(client, (byte)unit);
+                // Asked twice before it counts as absent: one lost frame on a long or noisy bus, or a device busy
+                // with its own measurement, must not send the installer hunting for a wiring fault.
+                var answer = Probe(client, (byte)unit) ?? Probe(client, (byte)unit);
                 if (answer is not null)
                 {
                     found++;

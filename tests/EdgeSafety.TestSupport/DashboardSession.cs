@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FluentAssertions;
 
-namespace EdgeSafety.Dashboard.Tests;
+namespace EdgeSafety.TestSupport;
 
 /// <summary>A browser as the API sees it: a cookie jar, and the antiforgery token fetched the way the page fetches it.</summary>
 public sealed class DashboardSession : IDisposable

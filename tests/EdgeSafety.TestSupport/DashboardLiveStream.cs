@@ -2,16 +2,16 @@ using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 
-namespace EdgeSafety.Dashboard.Tests;
+namespace EdgeSafety.TestSupport;
 
-/// <summary>One open /api/live stream, read in the background the way EventSource reads it; keeps every event.</summary>
-public sealed class LiveStream : IAsyncDisposable
+/// <summary>One open dashboard /api/live stream, read in the background the way EventSource reads it; keeps every event.</summary>
+public sealed class DashboardLiveStream : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<(string Name, JsonElement Data)> _events = new();
     private readonly Task _reading;
 
-    private LiveStream(Stream stream)
+    private DashboardLiveStream(Stream stream)
     {
         _reading = Task.Run(async () =>
         {
@@ -31,11 +31,11 @@ public sealed class LiveStream : IAsyncDisposable
 
     public IReadOnlyList<(string Name, JsonElement Data)> Events => [.. _events];
 
-    public static async Task<LiveStream> OpenAsync(DashboardSession session)
+    public static async Task<DashboardLiveStream> OpenAsync(DashboardSession session)
     {
         var response = await session.Http.GetAsync(new Uri("api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
-        return new LiveStream(await response.Content.ReadAsStreamAsync());
+        return new DashboardLiveStream(await response.Content.ReadAsStreamAsync());
     }
 
     /// <summary>Waits for an event of the name that matches, and returns it.</summary>
