@@ -1,5 +1,6 @@
 using EdgeSafety.Dashboard.Accounts;
 using EdgeSafety.Dashboard.Extensions;
+using EdgeSafety.Dashboard.Provisioning;
 using EdgeSafety.ServiceDefaults;
 
 if (UsersCommand.IsInvocation(args))
@@ -10,9 +11,11 @@ if (UsersCommand.IsInvocation(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDashboardServices();
+builder.AddGatewayProvisioning();
 
 var app = builder.Build();
 app.UseDashboard();
 app.MapDefaultEndpoints();
 app.MapDashboardApi();
+app.MapGatewayProvisioning();
 return app.RunService();

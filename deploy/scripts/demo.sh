@@ -3,13 +3,15 @@
 #   simulated meters and a noise sensor (Modbus RTU slaves) -- socat pty pair -- edge agent -- mosquitto
 #   -- ingest -- influxd, and the dashboard following the broker live.
 # Ctrl-C stops every process this script started (by process id), and nothing else.
-# Ports can be moved with environment variables: EDGESAFETY_MQTT_PORT (1883), EDGESAFETY_INFLUX_PORT (8086),
+# The broker takes TLS only, and every part connects with its own credentials (docs/security.md): the demo's CA and
+# certificates are made once in .data/demo/pki, the passwords anew at each start in .data/demo/mosquitto/secrets (0600).
+# Ports can be moved with environment variables: EDGESAFETY_MQTT_PORT (8883, MQTT over TLS), EDGESAFETY_INFLUX_PORT (8086),
 # EDGESAFETY_DASHBOARD_PORT (8080); the services' own status ports are 8091 (ingest), 8092 (agent), 8093 (simulator).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-MQTT_PORT="${EDGESAFETY_MQTT_PORT:-1883}"
+MQTT_PORT="${EDGESAFETY_MQTT_PORT:-8883}"
 INFLUX_PORT="${EDGESAFETY_INFLUX_PORT:-8086}"
 INFLUX_RPC_PORT="${EDGESAFETY_INFLUX_RPC_PORT:-8088}"
 DASHBOARD_PORT="${EDGESAFETY_DASHBOARD_PORT:-8080}"
@@ -35,7 +37,24 @@ dotnet build EdgeSafety.sln -c Release -nologo -clp:ErrorsOnly
 BIN="$ROOT/artifacts/bin"
 
 mkdir -p "$DATA/mosquitto" "$DATA/influxdb" "$LOGS"
-sed -e "s|@PORT@|$MQTT_PORT|g" -e "s|@DATA_DIR@|$DATA/mosquitto|g" -e "s|@USER@|$(id -un)|g" deploy/mosquitto.conf.template > "$DATA/mosquitto.conf"
+PKI="$DATA/pki"
+SECRETS="$DATA/mosquitto/secrets"
+"$ROOT/deploy/scripts/demo-pki.sh" "$PKI"
+# Access control generated from the demo's registry, with fresh passwords; the demo gateway gets its client at once
+# (a real one is enrolled with a one-time code: docs/security.md).
+dotnet "$BIN/EdgeSafety.BrokerSecurity/release/EdgeSafety.BrokerSecurity.dll" --registry ingest/EdgeSafety.Ingest/alert-registry.demo.json \
+  --out "$DATA/mosquitto" --gateway haizhu-demo/gw-01 --replace
+DYNSEC_PLUGIN="$(ls /usr/lib/*-linux-gnu*/mosquitto_dynamic_security.so | head -n 1)"
+{
+  sed -e "s|@DATA_DIR@|$DATA/mosquitto|g" -e "s|@USER@|$(id -un)|g" deploy/mosquitto.conf.template
+  sed -e "s|@PORT@|$MQTT_PORT|g" -e "s|@BIND@|127.0.0.1|g" -e "s|@CA_FILE@|$PKI/ca.pem|g" -e "s|@CERT_FILE@|$PKI/broker.pem|g" \
+    -e "s|@KEY_FILE@|$PKI/broker.key|g" -e "s|@DYNSEC_PLUGIN@|$DYNSEC_PLUGIN|g" -e "s|@DATA_DIR@|$DATA/mosquitto|g" \
+    deploy/mosquitto-security.conf.template
+} > "$DATA/mosquitto.conf"
+# Each service's broker settings: TLS with the demo CA, its own user, its password from its owner-only file.
+mqtt_settings() { # user; sets MQTT_SETTINGS
+  MQTT_SETTINGS=("--Mqtt:Port=$MQTT_PORT" "--Mqtt:TlsCaFile=$PKI/ca.pem" "--Mqtt:Username=$1" "--Mqtt:PasswordFile=$SECRETS/${1//:/-}.password")
+}
 sed -e "s|@HTTP_PORT@|$INFLUX_PORT|g" -e "s|@RPC_PORT@|$INFLUX_RPC_PORT|g" -e "s|@DATA_DIR@|$DATA/influxdb|g" \
   deploy/influxdb.conf.template > "$DATA/influxdb.conf"
 
@@ -96,15 +115,17 @@ wait_for "influxd on port $INFLUX_PORT" curl -sf "http://127.0.0.1:$INFLUX_PORT/
 start simulator dotnet "$BIN/EdgeSafety.Simulators/release/EdgeSafety.Simulators.dll" \
   --urls "http://127.0.0.1:$SIMULATOR_PORT" --contentRoot "$BIN/EdgeSafety.Simulators/release" \
   --Simulator:Lines:0:DevicePath="$BUS_DEVICES"
+mqtt_settings ingest
 start ingest dotnet "$BIN/EdgeSafety.Ingest/release/EdgeSafety.Ingest.dll" \
   --urls "http://127.0.0.1:$INGEST_PORT" --contentRoot "$BIN/EdgeSafety.Ingest/release" \
-  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill" \
+  "${MQTT_SETTINGS[@]}" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" --Store:Directory="$DATA/ingest-spill" \
   --Alerts:Store:SqlitePath="$DATA/alerts.db" \
   --Noise:Sensors:0:Device=noise-courtyard --Noise:Sensors:0:Zone=1 --Noise:Sensors:0:RuleWindowMinutes=1 \
   --Noise:Sensors:0:WarningIntervalMinutes=2 --Noise:Sensors:0:EscalateAfterMinutes=2
+mqtt_settings gateway:haizhu-demo:gw-01
 start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.dll" \
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
-  --Mqtt:Port="$MQTT_PORT" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
+  "${MQTT_SETTINGS[@]}" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
   --Warning:Player=/bin/echo --Warning:Arguments:0={message} --Warning:MinimumIntervalMinutes=1 \
   --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet"
 # One account per role, each with a new random password every run (only their hashes are stored; nothing is committed).
@@ -118,9 +139,13 @@ for account in "admin admin" "warden warden --person warden-liang --area nanzhou
     || dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" users add --name "$name" --role "$role" "$@" "${DASHBOARD_STORE[@]}")"
   ACCOUNTS+="$(printf '                     %-10s %-9s %s' $line)"$'\n'
 done
+mqtt_settings dashboard
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
-  --Mqtt:Port="$MQTT_PORT" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" "${DASHBOARD_STORE[@]}"
+  "${MQTT_SETTINGS[@]}" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" "${DASHBOARD_STORE[@]}" \
+  --Provisioning:Broker:Port="$MQTT_PORT" --Provisioning:Broker:TlsCaFile="$PKI/ca.pem" --Provisioning:Broker:Username=provisioning \
+  --Provisioning:Broker:PasswordFile="$SECRETS/provisioning.password" \
+  --Provisioning:GatewayBroker:Host=127.0.0.1 --Provisioning:GatewayBroker:Port="$MQTT_PORT" --Provisioning:GatewayBroker:CaFile="$PKI/ca.pem"
 wait_for "the dashboard" curl -sf "http://127.0.0.1:$DASHBOARD_PORT/healthz"
 
 cat <<READY
@@ -129,7 +154,10 @@ EdgeSafety demo is running.
   Dashboard          http://127.0.0.1:$DASHBOARD_PORT/  sign in as (name, role, password; new passwords every run):
 $ACCOUNTS  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesafety"; try:
                      influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
-  MQTT               127.0.0.1:$MQTT_PORT  (mosquitto_sub -p $MQTT_PORT -t 'edgesafety/#' -v)
+  MQTT               127.0.0.1:$MQTT_PORT over TLS, read-only as "observer" (every part has its own user; passwords in
+                     $SECRETS, never printed):
+                     mosquitto_sub -h 127.0.0.1 -p $MQTT_PORT --cafile $PKI/ca.pem -u observer \\
+                       -P "\$(cat $SECRETS/observer.password)" -t 'edgesafety/#' -v
   Figures            curl http://127.0.0.1:$INGEST_PORT/metrics  (ingest), :$AGENT_PORT/metrics (agent)
   Simulated devices  curl http://127.0.0.1:$SIMULATOR_PORT/devices
                      pin a value: curl -X PUT -H 'Content-Type: application/json' \\
@@ -144,7 +172,7 @@ $ACCOUNTS  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesaf
                      square dance is warned on site after about 2 minutes and reaches the wardens 2 minutes later:
                      curl -X PUT -H 'Content-Type: application/json' -d '{"scenario": "square-dancing"}' \\
                        http://127.0.0.1:$SIMULATOR_PORT/devices/noise-courtyard/scenario
-                     the warnings:  mosquitto_sub -p $MQTT_PORT -t 'edgesafety/v1/+/+/+/warn' -v  (commands, replies);
+                     the warnings:  the mosquitto_sub above with -t 'edgesafety/v1/+/+/+/warn' (commands, replies);
                                     the demo gateway "plays" them with echo: "Warning played" in its log
                      every step:    influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT * FROM noise_event'
   Logs               $LOGS

@@ -6,7 +6,7 @@ set -euo pipefail
 purpose="demo"
 if [ "${1:-}" = "--for" ]; then purpose="${2:-demo}"; fi
 
-packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl)
+packages=(mosquitto mosquitto-clients libmosquitto1 libmodbus5 libxgboost0 influxdb influxdb-client socat curl openssl)
 # The dashboard's browser code is built with npm (dashboard/EdgeSafety.Dashboard/client); a node already on PATH will do.
 if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 if [ "$purpose" = "test" ]; then

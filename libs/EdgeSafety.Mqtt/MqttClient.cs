@@ -511,7 +511,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         ClientId = options.ClientId ?? "",
         CleanSession = options.CleanSession,
         Username = options.Username,
-        Password = options.Password,
+        Password = options.PasswordFile is null ? options.Password : SecretFile.Read(options.PasswordFile),
         KeepAliveSeconds = options.KeepAliveSeconds,
         ReconnectDelayMinSeconds = options.ReconnectDelayMinSeconds,
         ReconnectDelayMaxSeconds = options.ReconnectDelayMaxSeconds,

@@ -23,6 +23,12 @@ public sealed class MqttClientOptions : IValidatableObject
     public string? Password { get; set; }
 
     /// <summary>
+    /// A file holding the password instead of <see cref="Password"/>: owner-only (0600), else the client refuses it
+    /// (<see cref="SecretFile"/>). This is where `EdgeSafety.EdgeAgent enrol` puts a gateway's password.
+    /// </summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>
     /// PEM file of the CA certificate(s) the broker's certificate must chain to. Set: the connection uses TLS, and the
     /// broker's certificate must also name <see cref="Host"/> (DNS name or IP address). Null: plain TCP.
     /// </summary>
@@ -70,6 +76,24 @@ public sealed class MqttClientOptions : IValidatableObject
         if (Password is not null && Username is null)
         {
             yield return new ValidationResult("A Password needs a Username.", [nameof(Username), nameof(Password)]);
+        }
+
+        if (PasswordFile is not null)
+        {
+            if (Password is not null)
+            {
+                yield return new ValidationResult("Set Password or PasswordFile, not both.", [nameof(Password), nameof(PasswordFile)]);
+            }
+
+            if (Username is null)
+            {
+                yield return new ValidationResult("A PasswordFile needs a Username.", [nameof(Username), nameof(PasswordFile)]);
+            }
+
+            if (SecretFile.Problem(PasswordFile) is { } problem)
+            {
+                yield return new ValidationResult(problem, [nameof(PasswordFile)]);
+            }
         }
 
         if ((TlsCertFile is null) != (TlsKeyFile is null))

@@ -35,12 +35,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public static async Task<MosquittoBroker> StartAsync(TestCertificates? tls = null)
     {
         var broker = new MosquittoBroker(LoopbackPort.Next());
-        var config = ConfigTemplate.Render("mosquitto.conf.template", new Dictionary<string, string>
-        {
-            ["PORT"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["DATA_DIR"] = broker._directory.Path,
-            ["USER"] = Environment.UserName,
-        });
+        // The shipped limits with a plain, anonymous loopback listener: what most tests need (the shipped security is
+        // tested with StartSecuredAsync).
+        var config = broker.RenderLimits() + $"listener {broker.Port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1{Environment.NewLine}allow_anonymous true{Environment.NewLine}";
         if (tls is not null)
         {
             // `user` in the template lets a broker started as root read the certificates after it drops root.
@@ -59,6 +56,35 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await broker.StartProcessAsync();
         return broker;
     }
+
+    /// <summary>
+    /// The broker as shipped (deploy/mosquitto-security.conf.template): TLS only on <see cref="Port"/>, no anonymous
+    /// clients, and the dynamic security plugin starting from the given file (DynamicSecurityFile.Generate).
+    /// <see cref="TlsPort"/> and <see cref="ClientCertificatePort"/> stay 0.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartSecuredAsync(TestCertificates tls, string dynamicSecurityJson)
+    {
+        var broker = new MosquittoBroker(LoopbackPort.Next());
+        var security = ConfigTemplate.Render("mosquitto-security.conf.template", new Dictionary<string, string>
+        {
+            ["PORT"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["BIND"] = broker.Host,
+            ["CA_FILE"] = tls.CaFile,
+            ["CERT_FILE"] = tls.ServerCertFile,
+            ["KEY_FILE"] = tls.ServerKeyFile,
+            ["DYNSEC_PLUGIN"] = DynamicSecurityPlugin,
+            ["DATA_DIR"] = broker._directory.Path,
+        });
+        await File.WriteAllTextAsync(broker.ConfigPath, broker.RenderLimits() + security);
+        await File.WriteAllTextAsync(broker._directory.Combine("dynamic-security.json"), dynamicSecurityJson);
+        await broker.StartProcessAsync();
+        return broker;
+    }
+
+    /// <summary>Debian installs the plugin under the architecture's library folder (x86_64-linux-gnu, aarch64-linux-gnu, ...).</summary>
+    public static string DynamicSecurityPlugin =>
+        Directory.EnumerateDirectories("/usr/lib", "*-linux-gnu*").Select(d => Path.Combine(d, "mosquitto_dynamic_security.so")).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("mosquitto_dynamic_security.so not found under /usr/lib: install the mosquitto package.");
 
     public async Task StopAsync()
     {
@@ -85,6 +111,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
             await LoopbackPort.WaitUntilListeningAsync(port, _process, StartTimeout);
         }
     }
+
+    private string RenderLimits() => ConfigTemplate.Render("mosquitto.conf.template", new Dictionary<string, string>
+    {
+        ["DATA_DIR"] = _directory.Path,
+        ["USER"] = Environment.UserName,
+    });
 
     public async ValueTask DisposeAsync()
     {

@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 namespace EdgeSafety.EdgeAgent.Installer;
 
 /// <summary>
-/// The agent's command line for installers on site: scan, read, check, validate. Any argument a command does not
+/// The agent's command line for installers on site: scan, read, check, validate, enrol. Any argument a command does not
 /// know is a setting override, as for the service (e.g. --Agent:Buses:0:DevicePath=/dev/ttyUSB1).
 /// </summary>
 public static class InstallerCommands
 {
-    private static readonly string[] Names = ["scan", "read", "check", "validate", "help", "--help", "-h", "-?"];
+    private static readonly string[] Names = ["scan", "read", "check", "validate", "enrol", "help", "--help", "-h", "-?"];
 
     public static bool IsInstallerCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
@@ -19,7 +19,7 @@ public static class InstallerCommands
     {
         var root = new RootCommand("EdgeSafety edge agent. Without a command it runs as the service; these commands are for installers on site.")
         {
-            ScanCommand(), ReadCommand(), CheckCommand(), ValidateCommand(),
+            ScanCommand(), ReadCommand(), CheckCommand(), ValidateCommand(), EnrolCommand(),
         };
         return root.Parse(args is ["help", .. var rest] ? ["--help", .. rest] : args).InvokeAsync();
     }
@@ -95,6 +95,25 @@ public static class InstallerCommands
                 $"{agent.TcpEndpoints.Count} TCP endpoint(s), {agent.Devices.Count} device(s); store in {store.Directory}.");
             return Task.FromResult(0);
         }));
+        return command;
+    }
+
+    private static Command EnrolCommand()
+    {
+        var server = new Option<Uri>("--server") { Description = "The dashboard, https://...", Required = true };
+        var code = new Option<string>("--code") { Description = "The one-time enrolment code the installer's dashboard showed, e.g. ABCD-EFGH", Required = true };
+        var ca = new Option<string?>("--ca") { Description = "PEM file of the CA the dashboard's certificate must chain to (default: the system's CAs)" };
+        var directory = new Option<string>("--out")
+        {
+            Description = "Where to store the credentials (run as the service's user: the password file is readable by its owner only)",
+            DefaultValueFactory = _ => "/etc/edgesafety/agent",
+        };
+        var command = new Command("enrol", "Redeem a one-time enrolment code for this gateway's own broker credentials, and store them.")
+        {
+            server, code, ca, directory,
+        };
+        command.SetAction((result, cancellationToken) => Enrolment.RunAsync(result.GetValue(server)!, result.GetValue(code)!, result.GetValue(ca),
+            result.GetValue(directory)!, Console.Out, Console.Error, cancellationToken));
         return command;
     }
 
