@@ -141,17 +141,20 @@ for account in "admin admin" "warden warden --person warden-liang --area nanzhou
 done
 mqtt_settings dashboard
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
-  --urls "http://127.0.0.1:$DASHBOARD_PORT" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
+  --urls "https://127.0.0.1:$DASHBOARD_PORT" --Kestrel:Certificates:Default:Path="$PKI/dashboard.pem" \
+  --Kestrel:Certificates:Default:KeyPath="$PKI/dashboard.key" --contentRoot "$BIN/EdgeSafety.Dashboard/release" \
   "${MQTT_SETTINGS[@]}" --Influx:BaseAddress="http://127.0.0.1:$INFLUX_PORT/" "${DASHBOARD_STORE[@]}" \
   --Provisioning:Broker:Port="$MQTT_PORT" --Provisioning:Broker:TlsCaFile="$PKI/ca.pem" --Provisioning:Broker:Username=provisioning \
   --Provisioning:Broker:PasswordFile="$SECRETS/provisioning.password" \
   --Provisioning:GatewayBroker:Host=127.0.0.1 --Provisioning:GatewayBroker:Port="$MQTT_PORT" --Provisioning:GatewayBroker:CaFile="$PKI/ca.pem"
-wait_for "the dashboard" curl -sf "http://127.0.0.1:$DASHBOARD_PORT/healthz"
+wait_for "the dashboard" curl -sf --cacert "$PKI/ca.pem" "https://127.0.0.1:$DASHBOARD_PORT/healthz"
 
 cat <<READY
 
 EdgeSafety demo is running.
-  Dashboard          http://127.0.0.1:$DASHBOARD_PORT/  sign in as (name, role, password; new passwords every run):
+  Dashboard          https://127.0.0.1:$DASHBOARD_PORT/  (the demo CA $PKI/ca.pem signs its certificate: import it
+                     into the browser as a trusted authority, or accept the warning once); sign in as
+                     (name, role, password; new passwords every run):
 $ACCOUNTS  InfluxDB           http://127.0.0.1:$INFLUX_PORT/  (database "edgesafety"; try:
                      influx -port $INFLUX_PORT -database edgesafety -execute 'SELECT last(*) FROM meter GROUP BY device')
   MQTT               127.0.0.1:$MQTT_PORT over TLS, read-only as "observer" (every part has its own user; passwords in
