@@ -11,7 +11,7 @@ internal static class IngestBenchmark
     public static async Task<int> RunAsync(int seconds)
     {
         Console.WriteLine($"Ingest benchmark: 400 devices (20 gateways x 20; 9 in 10 harmonic meters with 39 values, 1 in 10 noise sensors), " +
-            $"{seconds} s per phase, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start.");
+            $"{seconds} s per phase after a warm-up, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start.");
         await using var bench = await IngestThroughput.StartAsync(TimeSpan.FromSeconds(seconds));
         var broker = await bench.BrokerAloneAsync();
         var influx = await bench.InfluxAloneAsync();
