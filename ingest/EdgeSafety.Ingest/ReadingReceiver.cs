@@ -49,7 +49,7 @@ public sealed partial class ReadingReceiver(
     {
         var reading = received.Reading;
         // Tags in key order, so line protocol needs no sorted copy.
-        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp)
+        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp, reading.Values.Count + 1)
             .Tag("device", reading.Device)
             .Tag("gateway", received.Source.Gateway)
             .Tag("profile", reading.Profile)

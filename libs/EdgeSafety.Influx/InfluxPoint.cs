@@ -25,10 +25,17 @@ public sealed class InfluxPoint
         DateTimeOffset.FromUnixTimeMilliseconds(MaxUnixMilliseconds).AddTicks(TimeSpan.TicksPerMillisecond - 1);
 
     private readonly List<KeyValuePair<string, string>> _tags = [];
-    private readonly List<KeyValuePair<string, InfluxFieldValue>> _fields = [];
+    private readonly List<KeyValuePair<string, InfluxFieldValue>> _fields;
 
     public InfluxPoint(string measurement, DateTimeOffset timestamp)
+        : this(measurement, timestamp, fieldCapacity: 4)
     {
+    }
+
+    /// <summary>A point that will get about <paramref name="fieldCapacity"/> fields (room made once, not grown field by field).</summary>
+    public InfluxPoint(string measurement, DateTimeOffset timestamp, int fieldCapacity)
+    {
+        _fields = new(fieldCapacity);
         CheckName(measurement, nameof(measurement), "measurement");
         if (measurement[0] == '#')
         {
