@@ -125,15 +125,17 @@ internal sealed class IngestThroughput : IAsyncDisposable
 
     /// <summary>
     /// Readings per second from the first publish until the last acknowledged reading is in InfluxDB (ingest's own
-    /// count of points written), with the given number of instances sharing the partitions.
+    /// count of points written), with the given number of instances sharing the partitions; and the CPU time the
+    /// instances used meanwhile per reading, which depends far less than the rate on what else the machine runs.
     /// </summary>
-    public async Task<double> IngestAsync(int instances)
+    public async Task<IngestRate> IngestAsync(int instances)
     {
         var ingests = await StartIngestsAsync(instances);
         try
         {
             await WarmUpAsync(ingests);
             var before = await WrittenAsync(ingests);
+            var cpuBefore = CpuTime(ingests);
             var started = Stopwatch.StartNew();
             var result = await new LoadRun(Load(partitioned: true), NullLoggerFactory.Instance).RunAsync(CancellationToken.None);
             while (await WrittenAsync(ingests) - before < result.Acknowledged)
@@ -142,7 +144,8 @@ internal sealed class IngestThroughput : IAsyncDisposable
                 await Task.Delay(20);
             }
 
-            return result.Acknowledged / started.Elapsed.TotalSeconds;
+            var cpu = CpuTime(ingests) - cpuBefore;
+            return new IngestRate(result.Acknowledged / started.Elapsed.TotalSeconds, cpu.TotalMicroseconds / result.Acknowledged);
         }
         finally
         {
@@ -286,6 +289,13 @@ internal sealed class IngestThroughput : IAsyncDisposable
         return ingests;
     }
 
+    private static TimeSpan CpuTime(List<(ExternalProcess Process, int Port)> ingests) =>
+        ingests.Aggregate(TimeSpan.Zero, (sum, i) =>
+        {
+            using var process = Process.GetProcessById(i.Process.Id);
+            return sum + process.TotalProcessorTime;
+        });
+
     /// <summary>Runs <see cref="WarmUp"/> of full load through the instances and waits until they have written all of it.</summary>
     private async Task WarmUpAsync(List<(ExternalProcess Process, int Port)> ingests)
     {
@@ -309,6 +319,8 @@ internal sealed class IngestThroughput : IAsyncDisposable
 
         return written;
     }
+
+    public sealed record IngestRate(double ReadingsPerSecond, double CpuMicrosecondsPerReading);
 
     public sealed record Latency(double ReadingsPerSecond, int Samples, double P50Milliseconds, double P99Milliseconds);
 }
