@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using EdgeSafety.Influx;
 using EdgeSafety.Storage;
 
@@ -24,7 +23,8 @@ public sealed partial class PointQueue : IDisposable
     private readonly RecordStore _store;
     private readonly ILogger<PointQueue> _logger;
     private readonly Lock _adding = new();
-    private readonly StringBuilder _line = new(1024);
+    /// <summary>The point being spilled, as UTF-8 line protocol (a buffer kept for the next one).</summary>
+    private readonly ArrayBufferWriter<byte> _line = new(2048);
     private bool _failing;
     private bool _heldAtStop;
 
@@ -61,26 +61,17 @@ public sealed partial class PointQueue : IDisposable
         // Readings come on the MQTT thread only, but an analyser may emit a point from a timer of its own.
         lock (_adding)
         {
-            _line.Clear();
+            _line.ResetWrittenCount();
             LineProtocol.Append(_line, point);
-            var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(_line.Length));
-            try
+            while (!TryAppend(_line.WrittenSpan))
             {
-                var length = Encode(buffer);
-                while (!TryAppend(buffer.AsSpan(0, length)))
+                if (stopping.IsCancellationRequested && !_heldAtStop)
                 {
-                    if (stopping.IsCancellationRequested && !_heldAtStop)
-                    {
-                        _heldAtStop = true;
-                        LogHeldAtStop(_logger);
-                    }
-
-                    Thread.Sleep(RetryInterval);
+                    _heldAtStop = true;
+                    LogHeldAtStop(_logger);
                 }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
+
+                Thread.Sleep(RetryInterval);
             }
         }
     }
@@ -121,17 +112,6 @@ public sealed partial class PointQueue : IDisposable
 
             return false;
         }
-    }
-
-    private int Encode(byte[] buffer)
-    {
-        var written = 0;
-        foreach (var chunk in _line.GetChunks())
-        {
-            written += Encoding.UTF8.GetBytes(chunk.Span, buffer.AsSpan(written));
-        }
-
-        return written;
     }
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Cannot spill a point ({Detail}): taking no more messages until it can; the broker holds the rest")]

@@ -48,11 +48,12 @@ public sealed partial class ReadingReceiver(
     public static InfluxPoint ToPoint(ReceivedReading received)
     {
         var reading = received.Reading;
-        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp)
-            .Tag("site", received.Source.Site)
-            .Tag("gateway", received.Source.Gateway)
+        // Tags in key order, so line protocol needs no sorted copy.
+        var point = new InfluxPoint(ReadingCodec.KindName(reading.Kind), reading.Timestamp, reading.Values.Count + 1)
             .Tag("device", reading.Device)
-            .Tag("profile", reading.Profile);
+            .Tag("gateway", received.Source.Gateway)
+            .Tag("profile", reading.Profile)
+            .Tag("site", received.Source.Site);
         if (reading.Unit is not null)
         {
             point.Tag("unit", reading.Unit);

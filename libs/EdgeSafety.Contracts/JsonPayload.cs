@@ -15,7 +15,8 @@ internal static class JsonPayload
     /// <summary>Gateway clocks drift; a message more than this ahead of the receiver's clock is refused.</summary>
     private static readonly TimeSpan MaxClockAhead = TimeSpan.FromDays(1);
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
+    /// <summary>Device payloads nest at most values in an object: anything deeper is refused as not our JSON.</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
 
     public delegate bool TopicParser(string topic, out ReadingSource source);
 
@@ -33,7 +34,7 @@ internal static class JsonPayload
         message = null;
         if (!parseTopic(topic, out source))
         {
-            rejection = new(RejectionReason.UnknownTopic, $"'{Truncate(topic)}' is not a {kind} topic");
+            rejection = UnknownTopic(topic, kind);
             return false;
         }
 
@@ -54,9 +55,9 @@ internal static class JsonPayload
     public static Rejection? Parse(ReadOnlySpan<byte> payload, int maxBytes, out JsonDocument? document)
     {
         document = null;
-        if (payload.Length > maxBytes)
+        if (CheckSize(payload, maxBytes) is { } tooLarge)
         {
-            return new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {maxBytes}");
+            return tooLarge;
         }
 
         if (NotUtf8(payload) is { } notUtf8)
@@ -138,6 +139,11 @@ internal static class JsonPayload
     public static Rejection? NotUtf8(ReadOnlySpan<byte> payload) =>
         Utf8.IsValid(payload) ? null : new(RejectionReason.NotJson, "the payload is not valid UTF-8");
 
+    public static Rejection UnknownTopic(string topic, string kind) => new(RejectionReason.UnknownTopic, $"'{Truncate(topic)}' is not a {kind} topic");
+
+    public static Rejection? CheckSize(ReadOnlySpan<byte> payload, int maxBytes) =>
+        payload.Length > maxBytes ? new(RejectionReason.TooLarge, $"{payload.Length} bytes, limit {maxBytes}") : null;
+
     /// <summary>An object with <c>v</c> equal to <paramref name="version"/> and <c>device</c> equal to the topic's device.</summary>
     public static Rejection? RequireHeader(JsonElement root, int version, ReadingSource source, out string device)
     {
@@ -154,7 +160,7 @@ internal static class JsonPayload
 
         if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var v) || v != version)
         {
-            return new(RejectionReason.UnsupportedVersion, $"v is {Truncate(versionElement.GetRawText())}, this receiver reads {version}");
+            return UnsupportedVersion(versionElement.GetRawText(), version);
         }
 
         if (RequireString(root, "device", out device) is { } deviceError)
@@ -162,10 +168,14 @@ internal static class JsonPayload
             return deviceError;
         }
 
-        return device != source.Device
-            ? new(RejectionReason.TopicMismatch, $"device '{Truncate(device)}' published on the topic of '{source.Device}'")
-            : null;
+        return device != source.Device ? DeviceMismatch(device, source) : null;
     }
+
+    public static Rejection UnsupportedVersion(string rawValue, int version) =>
+        new(RejectionReason.UnsupportedVersion, $"v is {Truncate(rawValue)}, this receiver reads {version}");
+
+    public static Rejection DeviceMismatch(string device, ReadingSource source) =>
+        new(RejectionReason.TopicMismatch, $"device '{Truncate(device)}' published on the topic of '{source.Device}'");
 
     public static Rejection? RequireSequence(JsonElement root, out long sequence)
     {
@@ -176,26 +186,29 @@ internal static class JsonPayload
         }
 
         return element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out sequence) || sequence < 0
-            ? new(RejectionReason.WrongType, "seq must be a non-negative integer")
+            ? InvalidSequence
             : null;
     }
+
+    public static readonly Rejection InvalidSequence = new(RejectionReason.WrongType, "seq must be a non-negative integer");
 
     public static Rejection? RequireTimestamp(JsonElement root, DateTimeOffset now, out DateTimeOffset timestamp)
     {
         timestamp = default;
-        if (RequireString(root, "ts", out var text, validateId: false) is { } error)
-        {
-            return error;
-        }
+        return RequireString(root, "ts", out var text, validateId: false) ?? CheckTimestamp(text, now, out timestamp);
+    }
 
+    /// <summary>An ISO-8601 time (with its 'T') from 2000 to one day ahead of <paramref name="now"/>.</summary>
+    public static Rejection? CheckTimestamp(ReadOnlySpan<char> text, DateTimeOffset now, out DateTimeOffset timestamp)
+    {
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out timestamp)
-            || !text.Contains('T', StringComparison.Ordinal))
+            || !text.Contains('T'))
         {
-            return new(RejectionReason.InvalidValue, $"ts '{Truncate(text)}' is not an ISO-8601 time");
+            return new(RejectionReason.InvalidValue, $"ts '{Truncate(text.ToString())}' is not an ISO-8601 time");
         }
 
         return timestamp < EarliestTimestamp || timestamp > now + MaxClockAhead
-            ? new(RejectionReason.InvalidValue, $"ts {text} is outside the accepted range (2000 to one day ahead of {now:u})")
+            ? new(RejectionReason.InvalidValue, $"ts {Truncate(text.ToString())} is outside the accepted range (2000 to one day ahead of {now:u})")
             : null;
     }
 
@@ -213,14 +226,17 @@ internal static class JsonPayload
 
         if (element.ValueKind != JsonValueKind.String)
         {
-            return new(RejectionReason.WrongType, $"{name} must be a string");
+            return NotAString(name);
         }
 
         value = element.GetString()!;
-        return validateId && !Topics.IsValidId(value)
-            ? new(RejectionReason.InvalidValue, $"{name} '{Truncate(value)}' is not a valid identifier")
-            : null;
+        return validateId && !Topics.IsValidId(value) ? InvalidIdentifier(name, value) : null;
     }
+
+    public static Rejection NotAString(string name) => new(RejectionReason.WrongType, $"{name} must be a string");
+
+    public static Rejection InvalidIdentifier(string name, string value) =>
+        new(RejectionReason.InvalidValue, $"{name} '{Truncate(value)}' is not a valid identifier");
 
     public static Rejection Missing(string name) => new(RejectionReason.MissingField, $"{name} is missing");
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace EdgeSafety.Contracts;
@@ -67,99 +68,205 @@ public static class ReadingCodec
     /// rejection with a detail fit for a log line.
     /// </summary>
     public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now,
-        out ReadingSource source, out Reading? reading, out Rejection? rejection) =>
-        JsonPayload.TryParse(topic, payload, now, Topics.TryParseReadings, "readings", MaxPayloadBytes, Validate,
-            out source, out reading, out rejection);
-
-    private static Rejection? Validate(JsonElement root, ReadingSource source, DateTimeOffset now, out Reading? reading)
+        out ReadingSource source, out Reading? reading, out Rejection? rejection)
     {
         reading = null;
-        if (JsonPayload.RequireHeader(root, Version, source, out var device) is { } headerError)
+        if (!Topics.TryParseReadings(topic, out source))
         {
-            return headerError;
+            rejection = JsonPayload.UnknownTopic(topic, "readings");
+            return false;
         }
 
-        if (JsonPayload.RequireString(root, "kind", out var kindName) is { } kindError)
+        rejection = JsonPayload.CheckSize(payload, MaxPayloadBytes) ?? Validate(payload, source, now, out reading);
+        return rejection is null;
+    }
+
+    /// <summary>The payload's members checked in the documented order, whatever their order in the payload.</summary>
+    private static Rejection? Validate(ReadOnlySpan<byte> payload, ReadingSource source, DateTimeOffset now, out Reading? reading)
+    {
+        reading = null;
+        if (JsonPayload.NotUtf8(payload) is { } notUtf8)
+        {
+            return notUtf8;
+        }
+
+        ReadingPayload scanned;
+        try
+        {
+            scanned = ReadingPayload.Read(payload);
+        }
+        catch (JsonException ex)
+        {
+            return new(RejectionReason.NotJson, ex.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader accepts an escaped UTF-16 surrogate without its pair ("\ud800") and fails only when the
+            // string is read, which the scan does for every escaped string and name.
+            return new(RejectionReason.NotJson, "a string holds an escaped UTF-16 surrogate without its pair");
+        }
+
+        if (!scanned.IsObject)
+        {
+            return new(RejectionReason.WrongType, "the payload must be a JSON object");
+        }
+
+        if (!scanned.Version.IsPresent)
+        {
+            return JsonPayload.Missing("v");
+        }
+
+        if (!scanned.Version.TryGetInt64(out var version) || version != Version)
+        {
+            return JsonPayload.UnsupportedVersion(scanned.Version.RawText, Version);
+        }
+
+        if (RequireId(scanned.Device, "device", source.Device, out var device) is { } deviceError)
+        {
+            return deviceError;
+        }
+
+        if (device != source.Device)
+        {
+            return JsonPayload.DeviceMismatch(device, source);
+        }
+
+        if (RequireKind(scanned.Kind, out var kind) is { } kindError)
         {
             return kindError;
         }
 
-        if (!TryParseKind(kindName, out var kind))
-        {
-            return new(RejectionReason.InvalidValue, $"kind '{JsonPayload.Truncate(kindName)}' is not one of meter, noise");
-        }
-
-        if (JsonPayload.RequireString(root, "profile", out var profile) is { } profileError)
+        if (RequireId(scanned.Profile, "profile", null, out var profile) is { } profileError)
         {
             return profileError;
         }
 
         string? unit = null;
-        if (root.TryGetProperty("unit", out var unitElement))
+        if (scanned.Unit.IsPresent)
         {
-            if (unitElement.ValueKind != JsonValueKind.String)
+            if (scanned.Unit.Token != JsonTokenType.String)
             {
                 return new(RejectionReason.WrongType, "unit must be a string");
             }
 
-            unit = unitElement.GetString();
-            if (!Topics.IsValidId(unit))
+            if (RequireId(scanned.Unit, "unit", null, out unit) is { } unitError)
             {
-                return new(RejectionReason.InvalidValue, $"unit '{JsonPayload.Truncate(unit ?? string.Empty)}' is not a valid identifier");
+                return unitError;
             }
         }
 
-        if (JsonPayload.RequireSequence(root, out var sequence) is { } sequenceError)
+        if (!scanned.Sequence.IsPresent)
         {
-            return sequenceError;
+            return JsonPayload.Missing("seq");
         }
 
-        if (JsonPayload.RequireTimestamp(root, now, out var timestamp) is { } timestampError)
+        if (!scanned.Sequence.TryGetInt64(out var sequence) || sequence < 0)
+        {
+            return JsonPayload.InvalidSequence;
+        }
+
+        if (RequireTimestamp(scanned.Timestamp, now, out var timestamp) is { } timestampError)
         {
             return timestampError;
         }
 
-        if (!root.TryGetProperty("values", out var valuesElement))
+        if (!scanned.Values.IsPresent)
         {
             return JsonPayload.Missing("values");
         }
 
-        if (valuesElement.ValueKind != JsonValueKind.Object)
+        if (scanned.Values.Token != JsonTokenType.StartObject)
         {
             return new(RejectionReason.WrongType, "values must be an object of numbers");
         }
 
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var property in valuesElement.EnumerateObject())
+        if (scanned.ValuesFault is { } valuesError)
         {
-            if (!IsValueName(property.Name))
-            {
-                return new(RejectionReason.InvalidValue, $"value name '{JsonPayload.Truncate(property.Name)}' is not lower_snake_case of at most 64 characters, or is seq or time");
-            }
-
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var number) || !double.IsFinite(number))
-            {
-                return new(RejectionReason.WrongType, $"values.{property.Name} must be a finite number");
-            }
-
-            if (!values.TryAdd(property.Name, number))
-            {
-                return new(RejectionReason.InvalidValue, $"values.{property.Name} appears twice");
-            }
-
-            if (values.Count > MaxValues)
-            {
-                return new(RejectionReason.TooLarge, $"more than {MaxValues} values");
-            }
+            return valuesError;
         }
 
-        if (values.Count == 0)
+        if (ReadingPayload.ValueCount == 0)
         {
             return new(RejectionReason.MissingField, "values is empty");
         }
 
-        reading = new Reading(device, kind, profile, unit, sequence, timestamp, values);
+        reading = new Reading(device, kind, profile, unit, sequence, timestamp, ReadingPayload.TakeValues());
         return null;
+    }
+
+    /// <summary>
+    /// A string member that is a valid identifier: <paramref name="expected"/> itself when it matches (the topic's device),
+    /// else one shared string per distinct value.
+    /// </summary>
+    private static Rejection? RequireId(JsonMember member, string name, string? expected, out string value)
+    {
+        value = string.Empty;
+        if (!member.IsPresent)
+        {
+            return JsonPayload.Missing(name);
+        }
+
+        if (member.Token != JsonTokenType.String)
+        {
+            return JsonPayload.NotAString(name);
+        }
+
+        if (!member.TryGetPlainUtf8(out var utf8) || !Topics.IsValidId(utf8))
+        {
+            value = member.ToString();
+            return Topics.IsValidId(value) ? null : JsonPayload.InvalidIdentifier(name, value);
+        }
+
+        value = expected is not null && Ascii.Equals(utf8, expected) ? expected : ReadingPayload.Intern(utf8);
+        return null;
+    }
+
+    private static Rejection? RequireKind(JsonMember member, out DeviceKind kind)
+    {
+        kind = default;
+        if (!member.IsPresent)
+        {
+            return JsonPayload.Missing("kind");
+        }
+
+        if (member.Token != JsonTokenType.String)
+        {
+            return JsonPayload.NotAString("kind");
+        }
+
+        if (member.TryGetPlainUtf8(out var utf8) && (utf8.SequenceEqual("meter"u8) || utf8.SequenceEqual("noise"u8)))
+        {
+            kind = utf8[0] == (byte)'m' ? DeviceKind.Meter : DeviceKind.Noise;
+            return null;
+        }
+
+        var name = member.ToString();
+        return TryParseKind(name, out kind) ? null
+            : new(RejectionReason.InvalidValue, $"kind '{JsonPayload.Truncate(name)}' is not one of meter, noise");
+    }
+
+    /// <summary>Timestamps are short: read from the bytes on the stack, unless escaped or long enough to be refused anyway.</summary>
+    private static Rejection? RequireTimestamp(JsonMember member, DateTimeOffset now, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (!member.IsPresent)
+        {
+            return JsonPayload.Missing("ts");
+        }
+
+        if (member.Token != JsonTokenType.String)
+        {
+            return JsonPayload.NotAString("ts");
+        }
+
+        if (member.TryGetPlainUtf8(out var utf8) && utf8.Length <= 64 && Ascii.IsValid(utf8))
+        {
+            Span<char> text = stackalloc char[utf8.Length];
+            Ascii.ToUtf16(utf8, text, out _);
+            return JsonPayload.CheckTimestamp(text, now, out timestamp);
+        }
+
+        return JsonPayload.CheckTimestamp(member.ToString(), now, out timestamp);
     }
 
     public static string KindName(DeviceKind kind) => kind switch
@@ -190,8 +297,18 @@ public static class ReadingCodec
     /// are taken: ingest stores the sequence number as the field seq, and Influx reserves time; a reading with either
     /// would be accepted and then fail to store.
     /// </summary>
-    public static bool IsValueName(string name) =>
-        name.Length is >= 1 and <= 64 && char.IsAsciiLetterLower(name[0])
-        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
-        && name is not ("seq" or "time");
+    public static bool IsValueName(string name) => IsValueName(name.AsSpan());
+
+    /// <summary>The same rule on a name's UTF-8 bytes (any non-ASCII byte fails it, as a non-ASCII character does).</summary>
+    internal static bool IsValueName(ReadOnlySpan<byte> name)
+    {
+        Span<char> chars = stackalloc char[64];
+        return name.Length <= 64 && Ascii.ToUtf16(name, chars, out var written) == OperationStatus.Done && IsValueName(chars[..written]);
+    }
+
+    private static bool IsValueName(ReadOnlySpan<char> name) =>
+        name.Length is >= 1 and <= 64 && char.IsAsciiLetterLower(name[0]) && !name.ContainsAnyExcept(ValueNameCharacters)
+        && !name.SequenceEqual("seq") && !name.SequenceEqual("time");
+
+    private static readonly SearchValues<char> ValueNameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
 }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 
 namespace EdgeSafety.Contracts;
 
@@ -34,9 +36,16 @@ public static class Topics
     /// <summary>Every gateway's retained online/offline status.</summary>
     public const string AllStatus = Root + "/+/+/status";
 
+    private const string IdCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    private static readonly SearchValues<char> IdChars = SearchValues.Create(IdCharacters);
+    private static readonly SearchValues<byte> IdBytes = SearchValues.Create(Encoding.ASCII.GetBytes(IdCharacters));
+
     /// <summary>Identifiers used as topic segments: letters, digits, '-' and '_', 1 to 64 of them.</summary>
     public static bool IsValidId([NotNullWhen(true)] string? id) =>
-        id is { Length: >= 1 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        id is { Length: >= 1 and <= 64 } && !id.AsSpan().ContainsAnyExcept(IdChars);
+
+    /// <summary>The same rule on an identifier's UTF-8 bytes (a non-ASCII byte fails it, as a non-ASCII character does).</summary>
+    public static bool IsValidId(ReadOnlySpan<byte> utf8) => utf8.Length is >= 1 and <= 64 && !utf8.ContainsAnyExcept(IdBytes);
 
     public static string Readings(string site, string gateway, string device) =>
         $"{Root}/{Checked(site)}/{Checked(gateway)}/readings/{Checked(device)}";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -63,13 +64,13 @@ public sealed class InfluxClient
             return Task.CompletedTask;
         }
 
-        var body = new StringBuilder(points.Count * 128);
+        var body = new ArrayBufferWriter<byte>(points.Count * 128);
         foreach (var point in points)
         {
             LineProtocol.Append(body, point);
         }
 
-        return WriteLinesAsync(Encoding.UTF8.GetBytes(body.ToString()), points.Count, ct);
+        return WriteLinesAsync(body.WrittenMemory, points.Count, ct);
     }
 
     /// <summary>

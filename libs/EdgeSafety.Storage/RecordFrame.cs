@@ -18,16 +18,15 @@ internal static class RecordFrame
 {
     public const int HeaderLength = 24;
 
-    public static byte[] Encode(long offset, long appendedAtMs, ReadOnlySpan<byte> data)
+    /// <summary>Writes the frame into <paramref name="frame"/> (exactly <see cref="HeaderLength"/> + the data's length).</summary>
+    public static void Encode(long offset, long appendedAtMs, ReadOnlySpan<byte> data, Span<byte> frame)
     {
-        var frame = new byte[HeaderLength + data.Length];
-        var span = frame.AsSpan();
+        var span = frame[..(HeaderLength + data.Length)];
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], data.Length);
         BinaryPrimitives.WriteInt64LittleEndian(span[8..], offset);
         BinaryPrimitives.WriteInt64LittleEndian(span[16..], appendedAtMs);
         data.CopyTo(span[HeaderLength..]);
         BinaryPrimitives.WriteUInt32LittleEndian(span, Crc32.Compute(span[4..]));
-        return frame;
     }
 
     public static FrameHeader ReadHeader(ReadOnlySpan<byte> header) => new(

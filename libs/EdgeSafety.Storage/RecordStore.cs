@@ -49,6 +49,9 @@ public sealed partial class RecordStore : IDisposable
     private bool _disposed;
     private TaskCompletionSource _readable = NewSignal();
 
+    /// <summary>Where each append's frame is built (under the lock), grown to the largest record seen.</summary>
+    private byte[] _frame = new byte[4096];
+
     private RecordStore(RecordStoreOptions options, StoreFullPolicy policy, TimeProvider time, ILogger<RecordStore> logger,
         Func<byte[]>? captureState, FileStream lockFile, List<Segment> segments, long head, SavedState state)
     {
@@ -250,7 +253,13 @@ public sealed partial class RecordStore : IDisposable
 
             dropped += MakeRoom(frameLength);
             var offset = Active.EndOffset;
-            var frame = RecordFrame.Encode(offset, now, record);
+            if (_frame.Length < frameLength)
+            {
+                _frame = new byte[Math.Max(frameLength, _frame.Length * 2)];
+            }
+
+            var frame = _frame.AsSpan(0, frameLength);
+            RecordFrame.Encode(offset, now, record, frame);
             Active.Append(frame, now);
             _bytes += frame.Length;
             _lastAppendedAtMs = now;
@@ -297,16 +306,12 @@ public sealed partial class RecordStore : IDisposable
                     continue;
                 }
 
-                for (; offset < end && records.Count < maxRecords; offset++)
+                var before = records.Count;
+                var intact = segment.TryReadRun(position, offset, end, maxRecords - before, records);
+                offset += records.Count - before;
+                if (!intact)
                 {
-                    if (!segment.TryRead(position, offset, out var record, out var frameLength))
-                    {
-                        lost += SkipCorrupt(segment, offset, offset);
-                        break;
-                    }
-
-                    records.Add(record);
-                    position += frameLength;
+                    lost += SkipCorrupt(segment, offset, offset);
                 }
             }
 

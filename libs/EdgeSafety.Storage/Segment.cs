@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using EdgeSafety.Storage.Native;
 using Microsoft.Win32.SafeHandles;
@@ -14,6 +15,9 @@ internal sealed class Segment : IDisposable
 {
     public const string Extension = ".seg";
     private const long IndexSpacing = 64 * 1024;
+
+    /// <summary>What a run of records is read in at a time: a writer's batch of 5,000 one-kilobyte points in about 20 reads.</summary>
+    private const int ReadChunkBytes = 256 * 1024;
 
     private readonly SafeFileHandle _handle;
 
@@ -99,7 +103,7 @@ internal sealed class Segment : IDisposable
     }
 
     /// <summary>Writes a frame after the last one (to the page cache; <see cref="Flush"/> makes it durable).</summary>
-    public void Append(byte[] frame, long appendedAtMs)
+    public void Append(ReadOnlySpan<byte> frame, long appendedAtMs)
     {
         RandomAccess.Write(_handle, frame, Length);
         _firstAppendedAtMs ??= appendedAtMs;
@@ -169,6 +173,82 @@ internal sealed class Segment : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Consecutive records from the frame at <paramref name="position"/> (record <paramref name="offset"/>) up to
+    /// <paramref name="endOffset"/> or <paramref name="maxRecords"/>, added to <paramref name="records"/>; read in chunks
+    /// of up to <see cref="ReadChunkBytes"/> rather than two reads per record. False when a frame on the way is not whole,
+    /// in place and intact (the records before it are added): the same test as <see cref="TryRead"/>.
+    /// </summary>
+    public bool TryReadRun(long position, long offset, long endOffset, int maxRecords, List<StoredRecord> records)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
+        try
+        {
+            long chunkStart = 0;
+            var chunkLength = 0;
+            for (var read = 0; offset < endOffset && read < maxRecords; read++, offset++)
+            {
+                if (position + RecordFrame.HeaderLength > Length)
+                {
+                    return false;
+                }
+
+                if (position + RecordFrame.HeaderLength > chunkStart + chunkLength)
+                {
+                    (chunkStart, chunkLength) = (position, Fill(chunk, position));
+                    if (chunkLength < RecordFrame.HeaderLength)
+                    {
+                        return false;
+                    }
+                }
+
+                var header = RecordFrame.ReadHeader(chunk.AsSpan((int)(position - chunkStart), RecordFrame.HeaderLength));
+                if (header.Offset != offset || header.Length < 0 || position + header.FrameLength > Length)
+                {
+                    return false;
+                }
+
+                if (header.FrameLength > chunk.Length)
+                {
+                    // Larger than a chunk (records may be up to a segment): read on its own.
+                    if (!TryRead(position, offset, out var large, out _))
+                    {
+                        return false;
+                    }
+
+                    records.Add(large);
+                    position += header.FrameLength;
+                    continue;
+                }
+
+                if (position + header.FrameLength > chunkStart + chunkLength)
+                {
+                    (chunkStart, chunkLength) = (position, Fill(chunk, position));
+                    if (chunkLength < header.FrameLength)
+                    {
+                        return false;
+                    }
+                }
+
+                var frame = chunk.AsSpan((int)(position - chunkStart), (int)header.FrameLength);
+                var data = frame[RecordFrame.HeaderLength..];
+                if (!RecordFrame.IsIntact(frame[..RecordFrame.HeaderLength], data))
+                {
+                    return false;
+                }
+
+                records.Add(new StoredRecord(offset, DateTimeOffset.FromUnixTimeMilliseconds(header.AppendedAtMs), data.ToArray()));
+                position += header.FrameLength;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
     public void MarkCorruptFrom(long offset) => CorruptFrom = Math.Min(CorruptFrom ?? long.MaxValue, offset);
 
     public void Delete()
@@ -194,6 +274,10 @@ internal sealed class Segment : IDisposable
         header = RecordFrame.ReadHeader(buffer);
         return header.Offset == offset && header.Length >= 0 && position + header.FrameLength <= Length;
     }
+
+    /// <summary>Reads from the position up to the chunk's size or the segment's end; returns the bytes read.</summary>
+    private int Fill(byte[] chunk, long position) =>
+        RandomAccess.Read(_handle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, Length - position)), position);
 
     private bool ReadExactly(Span<byte> buffer, long position) => RandomAccess.Read(_handle, buffer, position) == buffer.Length;
 

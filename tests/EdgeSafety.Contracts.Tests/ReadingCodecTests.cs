@@ -83,6 +83,31 @@ public class ReadingCodecTests
     }
 
     [Fact]
+    public void Reads_escaped_text_and_takes_the_last_of_a_member_given_twice()
+    {
+        var payload = """{"v":1,"device":"meter\u002d301","kind":"m\u0065ter","profile":"harmonic-meter","seq":7,"seq":42,"ts":"2026-11-22T09:59:58.123Z","values":{"volt\u0061ge_v":229.5}}""";
+
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(payload), Now, out _, out var reading, out var rejection).Should().BeTrue(rejection?.Detail);
+
+        reading!.Device.Should().Be("meter-301");
+        reading.Kind.Should().Be(DeviceKind.Meter);
+        reading.Sequence.Should().Be(42);
+        reading.Values.Should().Equal(new Dictionary<string, double> { ["voltage_v"] = 229.5 });
+    }
+
+    [Theory]
+    [InlineData("""{"v":2,"device":"meter-301","values":{"a":1},""", RejectionReason.NotJson)]
+    [InlineData("""{"values":{"Bad":"x"},"v":2}""", RejectionReason.UnsupportedVersion)]
+    [InlineData("""{"values":{"a":"x","B":1,"a":2},"ts":"2026-11-22T09:59:58Z","seq":1,"profile":"p","kind":"meter","device":"meter-301","v":1}""", RejectionReason.WrongType)]
+    [InlineData("""{"values":{"a":1,"a":2,"b":"x"},"ts":"2026-11-22T09:59:58Z","seq":1,"profile":"p","kind":"meter","device":"meter-301","v":1}""", RejectionReason.InvalidValue)]
+    public void Reports_the_same_reason_whatever_the_order_of_the_members(string payload, RejectionReason expected)
+    {
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(payload), Now, out _, out _, out var rejection).Should().BeFalse();
+
+        rejection!.Reason.Should().Be(expected, rejection.Detail);
+    }
+
+    [Fact]
     public void Rejects_a_huge_message_before_parsing_it()
     {
         var huge = Valid().Replace("\"unit\":\"room-301\"", $"\"padding\":\"{new string('x', ReadingCodec.MaxPayloadBytes)}\"");
