@@ -26,8 +26,11 @@ public abstract partial class TopicSubscriber(MqttClient mqtt, IReadOnlyList<str
         foreach (var topicFilter in topicFilters)
         {
             await mqtt.SubscribeAsync(topicFilter, qos, stoppingToken);
-            LogSubscribed(Logger, topicFilter);
         }
+
+        // One line once every filter is in place: from then on nothing published to them is missed, which is what an
+        // operator (or a test) waiting for this line needs to know.
+        LogSubscribed(Logger, string.Join(", ", topicFilters));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -36,6 +39,6 @@ public abstract partial class TopicSubscriber(MqttClient mqtt, IReadOnlyList<str
         await mqtt.DisconnectAsync();
     }
 
-    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Subscribed to {Filter}")]
-    private static partial void LogSubscribed(ILogger logger, string filter);
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Subscribed to {Filters}")]
+    private static partial void LogSubscribed(ILogger logger, string filters);
 }

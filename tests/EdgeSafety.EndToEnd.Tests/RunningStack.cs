@@ -161,13 +161,13 @@ public sealed class RunningStack : IAsyncDisposable
         var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), [$"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}"]);
 
         await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
-        await ingest.WaitForOutputAsync("Subscribed to", Bound);
+        await ingest.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);
         await agent.WaitForOutputAsync("announced online", Bound);
         await ServiceProcess.WaitUntilHealthyAsync(simulator, simulatorPort, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(ingest, ingestPort, Bound);
         if (_dashboard is not null)
         {
-            await _dashboard.WaitForOutputAsync("Subscribed to", Bound);
+            await _dashboard.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class BrokerOutageTests
         (await PrometheusText.ReadAsync(http, new Uri($"http://127.0.0.1:{port}/metrics"), "mqtt_connected")).Should().Be(0);
 
         await broker.StartProcessAsync();
-        await ingest.WaitForOutputAsync("Subscribed to", Bound);
+        await ingest.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);
         var log = new RecordingLogger<MqttClient>();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "test-publisher" }, log);
         await publisher.ConnectAsync(CancellationToken.None);

@@ -136,7 +136,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         var ingest = ServiceProcess.Start("EdgeSafety.Ingest", port, settings);
         await ServiceProcess.WaitUntilHealthyAsync(ingest, port, Bound);
-        await ingest.WaitForOutputAsync("Subscribed to", Bound);
+        await ingest.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);
         return ingest;
     }
 

@@ -24,7 +24,7 @@ public sealed class MalformedMessagesTests : IAsyncLifetime
         _metrics = new Uri($"http://127.0.0.1:{port}/metrics");
         _ingest = ServiceProcess.Start("EdgeSafety.Ingest", port,
             $"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100");
-        await _ingest.WaitForOutputAsync("Subscribed to", Bound);
+        await _ingest.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);
         await ServiceProcess.WaitUntilHealthyAsync(_ingest, port, Bound);
     }
 

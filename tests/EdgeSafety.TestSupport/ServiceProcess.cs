@@ -7,6 +7,13 @@ namespace EdgeSafety.TestSupport;
 public static class ServiceProcess
 {
     /// <summary>
+    /// The start of the line a service logs once its readings connection has subscribed to all its filters (plain or
+    /// partitioned readings topics): the broker keeps nothing for a subscription that does not exist yet, so a test
+    /// publishes readings only after it. A service's other connections (status, events) log their own lines.
+    /// </summary>
+    public const string ReadingsSubscribed = "Subscribed to edgesafety/v1/+/+/readings/";
+
+    /// <summary>
     /// The build output of a project built alongside the tests: test and service outputs are siblings under
     /// artifacts/bin/{project}/{configuration}. A project whose program has another name gives it as the assembly.
     /// </summary>
