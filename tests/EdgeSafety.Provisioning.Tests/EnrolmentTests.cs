@@ -61,16 +61,19 @@ public sealed class EnrolmentTests(SecuredBroker secured, ITestOutputHelper outp
     public async Task The_agent_redeems_a_code_once_stores_owner_only_credentials_and_publishes_with_them()
     {
         var (code, _) = _dashboard.Services.GetRequiredService<EnrolmentCodes>().Issue(SecuredBroker.Site, "gw-new", "installer-wu");
-        var said = new StringWriter();
-        var errors = new StringWriter();
+        // The agent's own command line, as the installer runs it on site.
+        using var enrol = ExternalProcess.Start("edge agent enrol", "dotnet",
+        [
+            Path.Combine(ServiceProcess.OutputDirectory("EdgeSafety.EdgeAgent"), "EdgeSafety.EdgeAgent.dll"), "enrol",
+            "--server", _server.ToString(), "--code", code, "--ca", secured.Certificates.CaFile, "--out", _gateway.Path,
+        ]);
+        var exit = await enrol.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        var exit = await Enrolment.RunAsync(_server, code, secured.Certificates.CaFile, _gateway.Path, said, errors, CancellationToken.None);
-
-        exit.Should().Be(0, errors.ToString());
+        exit.Should().Be(0, enrol.Output);
         var passwordFile = _gateway.Combine(Enrolment.PasswordFileName);
         File.GetUnixFileMode(passwordFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var password = await File.ReadAllTextAsync(passwordFile);
-        said.ToString().Should().Contain("gw-new").And.NotContain(password.Trim(), "the password is never printed");
+        enrol.Output.Should().Contain("gw-new").And.NotContain(password.Trim(), "the password is never printed");
 
         var settings = (await File.ReadAllLinesAsync(_gateway.Combine(Enrolment.SettingsFileName)))
             .Select(line => line.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);

@@ -100,7 +100,8 @@ public static class InstallerCommands
 
     private static Command EnrolCommand()
     {
-        var server = new Option<Uri>("--server") { Description = "The dashboard, https://...", Required = true };
+        // A string, checked here: the command line library has no converter for Uri and threw on every address.
+        var server = new Option<string>("--server") { Description = "The dashboard, https://...", Required = true };
         var code = new Option<string>("--code") { Description = "The one-time enrolment code the installer's dashboard showed, e.g. ABCD-EFGH", Required = true };
         var ca = new Option<string?>("--ca") { Description = "PEM file of the CA the dashboard's certificate must chain to (default: the system's CAs)" };
         var directory = new Option<string>("--out")
@@ -112,8 +113,18 @@ public static class InstallerCommands
         {
             server, code, ca, directory,
         };
-        command.SetAction((result, cancellationToken) => Enrolment.RunAsync(result.GetValue(server)!, result.GetValue(code)!, result.GetValue(ca),
-            result.GetValue(directory)!, Console.Out, Console.Error, cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+        {
+            var address = result.GetValue(server)!;
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var serverUri))
+            {
+                Console.Error.WriteLine($"--server '{address}' is not an absolute address such as https://dashboard.example.org");
+                return Task.FromResult(2);
+            }
+
+            return Enrolment.RunAsync(serverUri, result.GetValue(code)!, result.GetValue(ca), result.GetValue(directory)!,
+                Console.Out, Console.Error, cancellationToken);
+        });
         return command;
     }
 
