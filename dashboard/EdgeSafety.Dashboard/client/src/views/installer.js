@@ -1,6 +1,6 @@
 // The installer's commissioning screen: the sites and gateways assigned to them; for the chosen gateway each device
 // with its live values and whether it answers, assigning a device to a unit, a noise sensor's zone class, and the
-// end-to-end check with each step's result.
+// end-to-end check with each step's result, and a one-time code to enrol the gateway on site (docs/security.md).
 import { get, post, put, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
@@ -47,12 +47,16 @@ async function showGateway(panel, site, gatewayId) {
   const checkResult = h("div", { class: "check-result", "aria-live": "polite" });
   const checkButton = h("button", { class: "primary", id: "run-check" }, t("install.check"));
   checkButton.addEventListener("click", () => runCheck(site, gatewayId, checkButton, checkResult));
+  const enrolmentResult = h("div", { class: "enrolment-result", "aria-live": "polite" });
+  const enrolmentButton = h("button", { id: "enrolment-code" }, t("install.enrolmentCode"));
+  enrolmentButton.addEventListener("click", () => issueEnrolmentCode(site, gatewayId, enrolmentButton, enrolmentResult));
   const devices = h("div", { class: "devices" });
   const units = h("datalist", { id: "known-units" });
   replace(panel,
     h("header", { class: "gateway-head" }, h("h2", {}, t("install.gateway", { gateway: gatewayId })), status,
       h("span", { class: "muted" }, gateway.statusAt ? t("install.since", { at: formatDateTime(gateway.statusAt) }) : "")),
     h("div", { class: "check" }, checkButton, checkResult),
+    h("div", { class: "check" }, enrolmentButton, enrolmentResult),
     h("h3", {}, t("install.devices")), units, devices);
   const known = new Set(gateway.devices.flatMap(device => [device.unit, device.building]).filter(Boolean));
   replace(units, [...known].sort().map(id => h("option", { value: id })));
@@ -135,6 +139,22 @@ async function runCheck(site, gateway, button, holder) {
         h("span", { class: "step-mark" }, step.ok ? "✓" : "✗"), " ",
         h("strong", {}, t(`check.${step.name}`)), " ",
         h("span", { class: "muted" }, [step.detail, step.ms == null ? null : `${formatNumber(step.ms, 1)} ms`].filter(Boolean).join(" · "))))));
+  } catch (error) {
+    replace(holder, h("p", { class: "error" }, messageOf(error)));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The code is shown once: the dashboard keeps only its hash, and a new code cancels the previous one.
+async function issueEnrolmentCode(site, gateway, button, holder) {
+  button.disabled = true;
+  try {
+    const issued = await post(`/api/sites/${encodeURIComponent(site)}/gateways/${encodeURIComponent(gateway)}/enrolment-code`);
+    replace(holder,
+      h("p", {}, t("install.enrolmentIssued", { at: formatDateTime(issued.expiresAt) }), " ", h("code", { class: "enrolment-code" }, issued.code)),
+      h("p", { class: "muted" }, t("install.enrolmentHow"), " ",
+        h("code", {}, `EdgeSafety.EdgeAgent enrol --server ${location.origin} --code ${issued.code} --ca ca.pem`)));
   } catch (error) {
     replace(holder, h("p", { class: "error" }, messageOf(error)));
   } finally {
