@@ -93,6 +93,7 @@ public sealed class EnrolmentTests(SecuredBroker secured, ITestOutputHelper outp
         await gateway.PublishAsync(Topics.Readings(SecuredBroker.Site, "gw-new", "meter-1"), "hello"u8.ToArray(), MqttQos.AtLeastOnce).WaitAsync(Clients.Timeout);
         await Eventually.SucceedsAsync(() => ingestReceived.Should().ContainSingle(), Clients.Timeout, "the enrolled gateway's reading");
 
+        var errors = new StringWriter();
         var again = await Enrolment.RunAsync(_server, code, secured.Certificates.CaFile, _gateway.Combine("again"), TextWriter.Null, errors,
             CancellationToken.None);
         again.Should().Be(1, "a code works once");
