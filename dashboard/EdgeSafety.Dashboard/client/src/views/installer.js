@@ -1,5 +1,5 @@
 // The installer's commissioning screen: the sites and gateways assigned to them; for the chosen gateway each device
-// with its live values and whether it answers, assigning a device to a unit, a noise sensor's zone class, and the
+// with its live values and whether it answers, assigning a device to a unit, and the
 // end-to-end check with each step's result, and a one-time code to enrol the gateway on site (docs/security.md).
 import { get, post, put, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
@@ -7,9 +7,6 @@ import { t } from "../i18n.js";
 import { onLive } from "../live.js";
 import { formatDateTime, formatNumber } from "../time.js";
 import { deviceCard } from "../components/device-card.js";
-
-// GB 3096-2008 acoustic environment zone classes.
-const ZONES = ["0", "1", "2", "3", "4a", "4b"];
 
 export async function installerView(main, { params }) {
   const sites = await get("/api/sites");
@@ -65,7 +62,6 @@ async function showGateway(panel, site, gatewayId) {
   for (const device of gateway.devices) {
     const card = deviceCard({ ...device, site });
     card.extra.append(assignForm(site, device));
-    if (device.kind === "noise") card.extra.append(zoneForm(site, device));
     cards.set(device.device, card);
     devices.append(card.element);
   }
@@ -104,23 +100,6 @@ function assignForm(site, device) {
     try {
       await put(`/api/devices/${encodeURIComponent(site)}/${encodeURIComponent(device.device)}/assignment`, { unit: input.value.trim() });
       replace(result, t("install.assigned", { unit: input.value.trim() }));
-    } catch (error) {
-      replace(result, messageOf(error));
-    }
-  });
-  return form;
-}
-
-function zoneForm(site, device) {
-  const id = `zone-${device.device}`;
-  const select = h("select", { id }, ZONES.map(zone => h("option", { value: zone, selected: zone === device.zone }, t("install.zoneClass", { zone }))));
-  const result = h("p", { role: "status", class: "action-status" });
-  const form = h("form", { class: "inline zone" }, h("label", { for: id }, t("install.zone")), select, h("button", { type: "submit" }, t("install.setZone")), result);
-  form.addEventListener("submit", async event => {
-    event.preventDefault();
-    try {
-      await put(`/api/devices/${encodeURIComponent(site)}/${encodeURIComponent(device.device)}/zone`, { zone: select.value });
-      replace(result, t("install.zoneSet"));
     } catch (error) {
       replace(result, messageOf(error));
     }
