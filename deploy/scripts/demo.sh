@@ -40,10 +40,11 @@ mkdir -p "$DATA/mosquitto" "$DATA/influxdb" "$LOGS"
 PKI="$DATA/pki"
 SECRETS="$DATA/mosquitto/secrets"
 "$ROOT/deploy/scripts/demo-pki.sh" "$PKI"
-# Access control generated from the demo's registry, with fresh passwords; the demo gateway gets its client at once
-# (a real one is enrolled with a one-time code: docs/security.md).
+# Access control generated from the demo's registry, with fresh passwords for the demo's own parts; the demo gateway
+# gets its client at once (a real one is enrolled with a one-time code: docs/security.md). Gateways enrolled through
+# the dashboard stay in the broker's file across restarts, and revoked ones stay out.
 dotnet "$BIN/EdgeSafety.BrokerSecurity/release/EdgeSafety.BrokerSecurity.dll" --registry ingest/EdgeSafety.Ingest/alert-registry.demo.json \
-  --out "$DATA/mosquitto" --gateway haizhu-demo/gw-01 --replace
+  --out "$DATA/mosquitto" --gateway haizhu-demo/gw-01
 DYNSEC_PLUGIN="$(ls /usr/lib/*-linux-gnu*/mosquitto_dynamic_security.so | head -n 1)"
 {
   sed -e "s|@DATA_DIR@|$DATA/mosquitto|g" -e "s|@USER@|$(id -un)|g" deploy/mosquitto.conf.template

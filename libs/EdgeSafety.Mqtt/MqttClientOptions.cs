@@ -37,7 +37,7 @@ public sealed class MqttClientOptions : IValidatableObject
     /// <summary>PEM client certificate, for a broker that requires one (require_certificate); with <see cref="TlsKeyFile"/>.</summary>
     public string? TlsCertFile { get; set; }
 
-    /// <summary>PEM private key of <see cref="TlsCertFile"/>, not encrypted: protect it by file permissions (0600, the service's user).</summary>
+    /// <summary>PEM private key of <see cref="TlsCertFile"/>, not encrypted: owner-only (0600, the service's user), checked as a <see cref="SecretFile"/>.</summary>
     public string? TlsKeyFile { get; set; }
 
     /// <summary>libmosquitto accepts 5 to 65535 seconds (mosquitto_connect_async).</summary>
@@ -106,12 +106,18 @@ public sealed class MqttClientOptions : IValidatableObject
             yield return new ValidationResult("A client certificate needs TLS: set TlsCaFile too.", [nameof(TlsCaFile)]);
         }
 
-        foreach (var (name, path) in new[] { (nameof(TlsCaFile), TlsCaFile), (nameof(TlsCertFile), TlsCertFile), (nameof(TlsKeyFile), TlsKeyFile) })
+        foreach (var (name, path) in new[] { (nameof(TlsCaFile), TlsCaFile), (nameof(TlsCertFile), TlsCertFile) })
         {
             if (path is not null && CannotRead(path) is { } problem)
             {
                 yield return new ValidationResult($"{name} '{path}' cannot be read: {problem}", [name]);
             }
+        }
+
+        // The private key is a secret like the password: owner-only, or the service does not start.
+        if (TlsKeyFile is not null && SecretFile.Problem(TlsKeyFile) is { } keyProblem)
+        {
+            yield return new ValidationResult(keyProblem, [nameof(TlsKeyFile)]);
         }
     }
 

@@ -6,7 +6,7 @@ namespace EdgeSafety.Notifications;
 /// <summary>
 /// The "Notifications" settings. A channel with no settings is off: a notification for it fails permanently
 /// with "channel not configured". Secrets come from the environment (Notifications__Webhook__Secret, ...) or
-/// from a root-only file named by the matching *File setting; they are never logged.
+/// from an owner-only file (0600) named by the matching *File setting; they are never logged.
 /// </summary>
 public sealed class NotificationOptions
 {
@@ -26,15 +26,18 @@ public sealed class NotificationOptions
 
     public WebPushOptions WebPush { get; set; } = new();
 
-    /// <summary>A secret setting's value: given directly, or read from the file named by its *File setting.</summary>
+    /// <summary>
+    /// A secret setting's value: given directly, or read from the file named by its *File setting, which must be
+    /// owner-only as every secret file of EdgeSafety (<see cref="Mqtt.SecretFile"/>).
+    /// </summary>
     internal static string? ReadSecret(string? value, string? file) =>
-        !string.IsNullOrEmpty(value) ? value : string.IsNullOrEmpty(file) ? null : File.ReadAllText(file).Trim();
+        !string.IsNullOrEmpty(value) ? value : string.IsNullOrEmpty(file) ? null : Mqtt.SecretFile.Read(file).Trim();
 
     internal static IEnumerable<ValidationResult> CheckSecretFile(string? file, string setting)
     {
-        if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+        if (!string.IsNullOrEmpty(file) && Mqtt.SecretFile.Problem(file) is { } problem)
         {
-            yield return new ValidationResult($"the file '{file}' does not exist or cannot be read.", [setting]);
+            yield return new ValidationResult(problem, [setting]);
         }
     }
 }
@@ -186,12 +189,14 @@ public sealed class WebPushOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        var unreadable = false;
         foreach (var failure in NotificationOptions.CheckSecretFile(PrivateKeyFile, nameof(PrivateKeyFile)))
         {
+            unreadable = true;
             yield return failure;
         }
 
-        if (string.IsNullOrWhiteSpace(Subject))
+        if (string.IsNullOrWhiteSpace(Subject) || unreadable)
         {
             yield break;
         }

@@ -21,7 +21,63 @@ public static class DynamicSecurityFile
     /// </summary>
     private const int Iterations = 101;
 
-    public static string Generate(IEnumerable<(string Site, string Gateway)> gateways, IEnumerable<BrokerClient> clients)
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string Generate(IEnumerable<(string Site, string Gateway)> gateways, IEnumerable<BrokerClient> clients) =>
+        Document(gateways, clients).ToJsonString(Indented);
+
+    /// <summary>
+    /// As <see cref="Generate"/>, over the plugin's current file (the broker's own, holding the gateways enrolled since
+    /// it was generated): the roles and clients generated now replace those of the same name, and every other client
+    /// and role (an enrolled gateway's) is kept as the broker wrote it, password hash included. A revoked gateway is no
+    /// longer in the broker's file, so it stays revoked.
+    /// </summary>
+    /// <exception cref="JsonException">The current file is not the plugin's JSON.</exception>
+    public static string Regenerate(string currentJson, IEnumerable<(string Site, string Gateway)> gateways, IEnumerable<BrokerClient> clients)
+    {
+        var document = Document(gateways, clients);
+        var current = JsonNode.Parse(currentJson) as JsonObject ?? throw new JsonException("The file is not a JSON object.");
+        Keep(current, document, "clients", "username");
+        Keep(current, document, "roles", "rolename");
+        Keep(current, document, "groups", "groupname");
+        return document.ToJsonString(Indented);
+    }
+
+    /// <summary>The usernames of the current file's clients that <see cref="Regenerate"/> keeps (not generated anew).</summary>
+    public static IReadOnlyList<string> KeptClients(string currentJson, IEnumerable<BrokerClient> clients)
+    {
+        var generated = clients.Select(c => c.Username).ToHashSet(StringComparer.Ordinal);
+        return [.. Entries(JsonNode.Parse(currentJson) as JsonObject, "clients", "username").Select(e => e.Name).Where(n => !generated.Contains(n))];
+    }
+
+    /// <summary>Appends to the generated array every entry of the current one whose name the generated array lacks.</summary>
+    private static void Keep(JsonObject current, JsonObject generated, string array, string nameField)
+    {
+        var target = (JsonArray)generated[array]!;
+        var names = Entries(generated, array, nameField).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (_, entry) in Entries(current, array, nameField).Where(e => !names.Contains(e.Name)))
+        {
+            target.Add(entry.DeepClone());
+        }
+    }
+
+    private static IEnumerable<(string Name, JsonObject Entry)> Entries(JsonObject? document, string array, string nameField)
+    {
+        if (document?[array] is not JsonArray entries)
+        {
+            yield break;
+        }
+
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            if (entry[nameField] is JsonValue value && value.TryGetValue<string>(out var name))
+            {
+                yield return (name, entry);
+            }
+        }
+    }
+
+    private static JsonObject Document(IEnumerable<(string Site, string Gateway)> gateways, IEnumerable<BrokerClient> clients)
     {
         var roles = new JsonArray();
         foreach (var role in BrokerRoles.Services.Concat(gateways.Select(g => BrokerRoles.Gateway(g.Site, g.Gateway))))
@@ -58,7 +114,7 @@ public static class DynamicSecurityFile
                 ["unsubscribe"] = true,
             },
         };
-        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return document;
     }
 
     /// <summary>The gateways of an alert registry file (docs/alerts.md, "gateways": [{ "site", "gateway" }]).</summary>

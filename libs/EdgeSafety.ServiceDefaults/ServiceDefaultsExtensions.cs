@@ -13,7 +13,10 @@ namespace EdgeSafety.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>One-line, timestamped console logs (journald and the demo's terminal read them) and the metrics registry.</summary>
+    /// <summary>
+    /// One-line, timestamped console logs (journald and the demo's terminal read them), the metrics registry, and the
+    /// start-up check of the HTTPS private key files (<see cref="HttpsKeyFiles"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
@@ -25,6 +28,9 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddHealthChecks();
+        builder.Services.AddOptions<HttpsKeyFiles>().Configure(files => files.Collect(builder.Configuration, builder.Environment.ContentRootPath))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HttpsKeyFiles>, HttpsKeyFiles.Validation>();
         return builder;
     }
 

@@ -60,6 +60,22 @@ public sealed class BrokerSecurityTests : IAsyncLifetime
             $"--Mqtt:TlsCertFile={_pki.ClientCertFile}", $"--Mqtt:TlsKeyFile={missing}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}");
 
         (await agent.WaitForExitAsync(Bound)).Should().Be(2);
-        agent.Output.Should().Contain($"TlsKeyFile '{missing}' cannot be read");
+        agent.Output.Should().Contain($"Mqtt.TlsKeyFile: Secret file '{missing}' cannot be read");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_key_file_others_may_read_stops_it_at_start_naming_the_setting_and_the_file()
+    {
+        var exposed = _pki.ClientKeyFile + ".exposed";
+        File.Copy(_pki.ClientKeyFile, exposed);
+        File.SetUnixFileMode(exposed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        using var agent = ServiceProcess.Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(),
+            $"--Mqtt:Port={_broker.ClientCertificatePort}", $"--Mqtt:TlsCaFile={_pki.CaFile}",
+            $"--Mqtt:TlsCertFile={_pki.ClientCertFile}", $"--Mqtt:TlsKeyFile={exposed}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}");
+
+        (await agent.WaitForExitAsync(Bound)).Should().Be(2);
+        agent.Output.Should().Contain($"Mqtt.TlsKeyFile: Secret file '{exposed}' is readable or writable by others than its owner; make it owner-only: chmod 600 '{exposed}'.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
 using EdgeSafety.TestSupport;
@@ -148,6 +149,38 @@ public sealed class CommandTests : IAsyncLifetime
         await Eventually.SucceedsAsync(() => _readings.Arrivals("meter-302").Should().NotBeEmpty(), Bound, "readings of the device added by the push");
         _readings.Arrivals("meter-302").Should().NotBeEmpty();
         (await File.ReadAllTextAsync(SiteFile)).Should().Contain("meter-302", "the site file holds the applied configuration for the next start");
+        _agent.HasExited.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_configuration_push_setting_what_a_push_may_not_change_is_refused_counted_and_logged_and_nothing_changes()
+    {
+        // A folder of valid profiles elsewhere on the gateway: without the allow-list the push would apply.
+        var elsewhere = _folder.Combine("elsewhere-profiles");
+        Directory.CreateDirectory(elsewhere);
+        foreach (var profile in Directory.GetFiles(Path.Combine(ServiceProcess.OutputDirectory("EdgeSafety.EdgeAgent"), "profiles")))
+        {
+            File.Copy(profile, Path.Combine(elsewhere, Path.GetFileName(profile)));
+        }
+
+        var section = JsonNode.Parse(AgentSection(["meter-301", "noise-courtyard", "meter-302"]))!.AsObject();
+        section["ProfilesDirectory"] = elsewhere;
+        section["Buses"]![0]!["DevicePath"] = "/etc/passwd";
+        section["Warning"] = new JsonObject { ["Player"] = "/bin/sh" };
+        var siteFile = await File.ReadAllTextAsync(SiteFile);
+
+        var refused = await SendAsync(new ConfigCommand("cfg-3", section.ToJsonString()));
+
+        refused.Ok.Should().BeFalse();
+        refused.Error.Should().StartWith("setting_not_allowed: ")
+            .And.Contain("Agent.ProfilesDirectory: the profiles folder is set on the gateway, a push may not change it")
+            .And.Contain("Agent.Buses[0].DevicePath: '/etc/passwd' is neither a serial port of the running configuration nor a serial device")
+            .And.Contain("Agent.Warning.Player: not a setting a configuration push may change");
+        (await MetricAsync("agent_commands_rejected_total{reason=\"setting_not_allowed\"}")).Should().Be(1);
+        _agent.Output.Should().Contain("refused (setting_not_allowed): Agent.ProfilesDirectory");
+        (await File.ReadAllTextAsync(SiteFile)).Should().Be(siteFile, "nothing of the refused push is written");
+        var again = await SendAsync(new ConfigCommand("cfg-3", section.ToJsonString()), expectNewReply: false);
+        again.Should().Be(refused, "a repeat gets the first answer");
         _agent.HasExited.Should().BeFalse();
     }
 

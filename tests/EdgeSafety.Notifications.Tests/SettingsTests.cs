@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeSafety.Mqtt;
 using EdgeSafety.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,12 +78,51 @@ public sealed class SettingsTests(ITestOutputHelper output)
     {
         using var folder = new TemporaryDirectory("vapid");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        File.WriteAllText(folder.Combine("vapid.pem"), key.ExportECPrivateKeyPem());
+        SecretFile.Write(folder.Combine("vapid.pem"), key.ExportECPrivateKeyPem());
 
         Failures(new()
         {
             ["Notifications:WebPush:Subject"] = "https://edgesafety.example.org",
             ["Notifications:WebPush:PrivateKeyFile"] = folder.Combine("vapid.pem"),
         }).Should().BeEmpty();
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_secret_file_its_group_or_others_may_read_is_refused_naming_the_setting_and_the_file()
+    {
+        using var folder = new TemporaryDirectory("notification-secrets");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var files = new Dictionary<string, string>
+        {
+            ["Webhook:SecretFile"] = "a webhook secret",
+            ["Email:PasswordFile"] = "an smtp password",
+            ["Sms:ApiKeyFile"] = "an sms api key",
+            ["WebPush:PrivateKeyFile"] = key.ExportECPrivateKeyPem(),
+        };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Notifications:Email:Host"] = "smtp.example.org",
+            ["Notifications:Email:From"] = "alerts@example.org",
+            ["Notifications:WebPush:Subject"] = "mailto:ops@example.org",
+        };
+        foreach (var (setting, secret) in files)
+        {
+            var file = folder.Combine(setting.Replace(':', '-'));
+            SecretFile.Write(file, secret);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            settings[$"Notifications:{setting}"] = file;
+        }
+
+        var failures = Failures(settings);
+
+        failures.Should().HaveCount(files.Count);
+        foreach (var setting in files.Keys)
+        {
+            var file = folder.Combine(setting.Replace(':', '-'));
+            failures.Should().Contain($"Notifications.{setting.Replace(':', '.')}: Secret file '{file}' is readable or writable by others than its owner; make it owner-only: chmod 600 '{file}'.");
+        }
+
+        failures.Should().NotContain(f => files.Values.Any(secret => f.Contains(secret, StringComparison.Ordinal)), "a secret is never repeated in a message");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeSafety.Mqtt;
 using EdgeSafety.TestSupport;
 using Xunit.Abstractions;
 
@@ -79,7 +80,7 @@ public sealed class WebhookTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var folder = new TemporaryDirectory("webhook-secret");
         var file = folder.Combine("secret");
-        await File.WriteAllTextAsync(file, Secret + "\n");
+        SecretFile.Write(file, Secret);
         await using var sender = new TestSender(output, new Dictionary<string, string?> { ["Notifications:Webhook:SecretFile"] = file });
 
         await sender.SendAsync(new NotificationTarget { Channel = NotificationChannel.Webhook, Address = _receiver.Url("h").AbsoluteUri });

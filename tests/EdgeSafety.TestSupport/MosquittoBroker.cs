@@ -29,6 +29,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public string ConfigPath => _directory.Combine("mosquitto.conf");
 
+    /// <summary>The broker's folder: its persistence and, started secured, the dynamic security file it keeps (dynamic-security.json).</summary>
+    public string DataDirectory => _directory.Path;
+
     /// <summary>Everything the broker logged so far (for failure messages).</summary>
     public string Log => _process?.Output ?? string.Empty;
 

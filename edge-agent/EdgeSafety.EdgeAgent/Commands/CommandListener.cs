@@ -28,6 +28,9 @@ public sealed partial class CommandListener(
 {
     private const int QueueCapacity = 16;
 
+    /// <summary>The rejection of a configuration push that sets what a push may not change (<see cref="PushedConfiguration"/>).</summary>
+    private const string SettingNotAllowed = "setting_not_allowed";
+
     /// <summary>How many answered commands are remembered to recognise a repeat: far more than arrive in a redelivery window.</summary>
     private const int RememberedReplies = 256;
 
@@ -41,7 +44,8 @@ public sealed partial class CommandListener(
     private readonly MetricCounter _failed = metrics.Counter("agent_commands_failed_total",
         "Commands run and answered ok:false (configuration refused, warning rate limited or failing), by command.", "command");
     private readonly MetricCounter _rejected = metrics.Counter("agent_commands_rejected_total",
-        "Commands not run: malformed (by codec reason), for another gateway, repeated (duplicate) or arriving while the queue was full (busy).");
+        "Commands not run: malformed (by codec reason), for another gateway, repeated (duplicate), arriving while the queue was full (busy) "
+        + "or a configuration push setting what a push may not change (setting_not_allowed).");
 
     /// <summary>
     /// Subscribes before the hosted Publisher connects (this service is registered first): a persistent session hands
@@ -125,8 +129,26 @@ public sealed partial class CommandListener(
             return;
         }
 
+        var siteDocument = "";
+        if (command is ConfigCommand config)
+        {
+            var (refusals, document) = PushedConfiguration.Check(config.AgentSection, site.Current);
+            if (refusals.Count > 0)
+            {
+                var detail = string.Join("; ", refusals);
+                _rejected.Increment(SettingNotAllowed);
+                LogRejected(message.Topic, SettingNotAllowed, detail);
+                var refused = new CommandReply(command.Id, command.Name, false, $"{SettingNotAllowed}: {detail}");
+                Remember(key, refused);
+                await ReplyAsync(refused, stoppingToken);
+                return;
+            }
+
+            siteDocument = document;
+        }
+
         _executed.Increment(command.Name);
-        var reply = await RunAsync(command, stoppingToken);
+        var reply = await RunAsync(command, siteDocument, stoppingToken);
         if (!reply.Ok)
         {
             _failed.Increment(command.Name);
@@ -137,13 +159,14 @@ public sealed partial class CommandListener(
         await ReplyAsync(reply, stoppingToken);
     }
 
-    private async Task<CommandReply> RunAsync(GatewayCommand command, CancellationToken stoppingToken)
+    /// <summary>Runs a command; a config command applies <paramref name="siteDocument"/>, its section as <see cref="PushedConfiguration"/> allowed it.</summary>
+    private async Task<CommandReply> RunAsync(GatewayCommand command, string siteDocument, CancellationToken stoppingToken)
     {
         string? error;
         switch (command)
         {
-            case ConfigCommand config:
-                var errors = await site.ApplyAsync($$"""{"Agent":{{config.AgentSection}}}""", stoppingToken);
+            case ConfigCommand:
+                var errors = await site.ApplyAsync(siteDocument, stoppingToken);
                 error = errors.Count == 0 ? null : string.Join("; ", errors);
                 break;
             case WarnCommand warn:

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeSafety.Contracts;
 using EdgeSafety.Devices;
 using EdgeSafety.EdgeAgent;
+using EdgeSafety.EdgeAgent.Commands;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace EdgeSafety.Fuzz.Targets;
 
 /// <summary>
 /// A command as the edge agent's CommandListener takes it: the topic must be a command topic of this gateway, the
-/// payload goes through <see cref="CommandCodec.TryParse"/>, a config command is applied through the agent's own
+/// payload goes through <see cref="CommandCodec.TryParse"/>, a config command is checked against what a push may change
+/// (<see cref="PushedConfiguration"/>) and applied through the agent's own
 /// <see cref="SiteConfiguration"/> (validated by the agent's validators, written to its site file, and its buses and read
 /// plans built as the poller builds them), a warn command is checked against the devices (not played), and the reply
 /// is written and read back as the sender reads it.
@@ -100,7 +102,15 @@ public sealed class CommandsTarget : FuzzTarget, IDisposable
         switch (command)
         {
             case ConfigCommand config:
-                var errors = _site.ApplyAsync($$"""{"Agent":{{config.AgentSection}}}""", CancellationToken.None).GetAwaiter().GetResult();
+                var (refusals, document) = PushedConfiguration.Check(config.AgentSection, _site.Current);
+                if (refusals.Count > 0)
+                {
+                    error = "setting_not_allowed: " + string.Join("; ", refusals);
+                    tally.Reject("setting_not_allowed");
+                    break;
+                }
+
+                var errors = _site.ApplyAsync(document, CancellationToken.None).GetAwaiter().GetResult();
                 if (errors.Count > 0)
                 {
                     error = string.Join("; ", errors);
