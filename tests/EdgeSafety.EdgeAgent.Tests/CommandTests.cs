@@ -177,7 +177,7 @@ public sealed class CommandTests : IAsyncLifetime
             .And.Contain("Agent.Buses[0].DevicePath: '/etc/passwd' is neither a serial port of the running configuration nor a serial device")
             .And.Contain("Agent.Warning.Player: not a setting a configuration push may change");
         (await MetricAsync("agent_commands_rejected_total{reason=\"setting_not_allowed\"}")).Should().Be(1);
-        _agent.Output.Should().Contain("refused (setting_not_allowed): Agent.ProfilesDirectory");
+        _agent.Output.Should().Contain($"Command on {Topics.Command(Site, Gateway, "config")} refused (setting_not_allowed): ");
         (await File.ReadAllTextAsync(SiteFile)).Should().Be(siteFile, "nothing of the refused push is written");
         var again = await SendAsync(new ConfigCommand("cfg-3", section.ToJsonString()), expectNewReply: false);
         again.Should().Be(refused, "a repeat gets the first answer");
