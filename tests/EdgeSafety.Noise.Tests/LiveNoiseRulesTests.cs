@@ -3,13 +3,13 @@ using EdgeSafety.Alerts;
 using EdgeSafety.Alerts.Store;
 using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
-using EdgeSafety.Ingest;
 using EdgeSafety.Ingest.Extensions;
 using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
 using EdgeSafety.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeSafety.Noise.Tests;
 
@@ -38,6 +38,8 @@ public sealed class LiveNoiseRulesTests
             $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}",
         ]);
         builder.AddServiceDefaults();
+        using var ingestLog = new RecordingLoggerProvider();
+        builder.Logging.AddProvider(ingestLog);
         builder.AddIngestServices();
         await using var ingest = builder.Build();
         await ingest.StartAsync();
@@ -51,16 +53,9 @@ public sealed class LiveNoiseRulesTests
         await gateway.ConnectAsync(CancellationToken.None);
         await gateway.SubscribeAsync("edgesafety/v1/+/+/commands/warn", MqttQos.AtLeastOnce);
 
-        // Ingest subscribes in the background after it starts and the broker keeps nothing for a subscription that does
-        // not exist yet: a quiet probe sensor is sent until ingest has taken a message, so no test reading is lost.
-        var taken = ingest.Services.GetRequiredService<IngestMetrics>().Received;
-        var probe = ReadingCodec.Serialize(new Reading("probe", DeviceKind.Noise, "noise-sensor-hr0", null, 0, DateTimeOffset.UtcNow,
-            new Dictionary<string, double> { ["db_a"] = 40 }));
-        await Eventually.SucceedsAsync(async () =>
-        {
-            await gateway.PublishAsync(Topics.Readings("haizhu", "gw-07", "probe"), probe, MqttQos.AtLeastOnce);
-            taken.Value.Should().BeGreaterThan(0);
-        }, Bound, "ingest subscribed");
+        // Ingest subscribes in the background after it starts, and the broker keeps nothing for a subscription that does
+        // not exist yet: the test publishes once ingest's readings connection says every filter is in place.
+        await ingestLog.WaitForAsync(ServiceProcess.ReadingsSubscribed, Bound);
 
         // 70 dB every 2 s from 10:00 to 10:20, and the reading at 10:20 that closes the last window.
         for (var (at, seq) = (Start, 0L); at <= Start.AddMinutes(20); at = at.AddSeconds(2), seq++)
