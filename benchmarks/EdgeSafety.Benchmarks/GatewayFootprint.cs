@@ -48,10 +48,58 @@ internal static class GatewayFootprint
         var elapsed = DateTime.UtcNow - started;
         var published = await PrometheusText.ReadAsync(http, metrics, "agent_readings_published_total") - publishedBefore;
         var status = File.ReadAllLines($"/proc/{agent.Id}/status");
+        var breakdown = Breakdown(agent.Id);
         agent.ThrowIfExited();
         return new Result(variant, published / elapsed.TotalSeconds, Kilobytes(status, "VmRSS:") / 1024, Kilobytes(status, "VmHWM:") / 1024,
-            (Kilobytes(status, "RssAnon:") + Kilobytes(status, "RssShmem:")) / 1024, Kilobytes(status, "RssFile:") / 1024, cpu / elapsed.TotalSeconds);
+            (Kilobytes(status, "RssAnon:") + Kilobytes(status, "RssShmem:")) / 1024, Kilobytes(status, "RssFile:") / 1024, cpu / elapsed.TotalSeconds,
+            breakdown);
     }
+
+    /// <summary>
+    /// The DOTNET_* settings of the shipped systemd unit (deploy/systemd/edgesafety-agent.service, Environment= lines):
+    /// "as shipped" runs with them, as a gateway does.
+    /// </summary>
+    public static Dictionary<string, string> ShippedEnvironment() =>
+        File.ReadLines(RepositoryPaths.File("deploy", "systemd", "edgesafety-agent.service"))
+            .Where(line => line.StartsWith("Environment=", StringComparison.Ordinal))
+            .SelectMany(line => line["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .Where(pair => pair.Length == 2 && pair[0].StartsWith("DOTNET_", StringComparison.Ordinal))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+
+    /// <summary>Resident memory in MB by what holds it, from /proc/PID/smaps (each mapping's Rss, by the file it maps).</summary>
+    private static SortedDictionary<string, double> Breakdown(int pid)
+    {
+        var totals = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var holder = "";
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                holder = Holder(fields.Length >= 6 ? string.Join(' ', fields[5..]) : "");
+            }
+            else if (fields is ["Rss:", var kilobytes, "kB"])
+            {
+                totals[holder] = totals.GetValueOrDefault(holder) + double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return totals;
+    }
+
+    private static string Holder(string path) => path switch
+    {
+        "/memfd:doublemapper" or "/memfd:doublemapper (deleted)" => "JIT-compiled code and runtime stubs (W^X double mapping)",
+        _ when path.EndsWith("/System.Private.CoreLib.dll", StringComparison.Ordinal) => "CoreLib",
+        _ when path.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal) && path.EndsWith(".so", StringComparison.Ordinal) => ".NET runtime (libcoreclr, libclrjit, ...)",
+        _ when path.Contains("/Microsoft.Extensions.", StringComparison.Ordinal) => "Microsoft.Extensions assemblies (hosting, DI, configuration, logging)",
+        _ when path.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal) => "other .NET assemblies",
+        _ when path.Contains("/Microsoft.AspNetCore.App/", StringComparison.Ordinal) => "ASP.NET Core assemblies (Kestrel, routing, HTTP)",
+        _ when path.Contains("/EdgeSafety.", StringComparison.Ordinal) || path.Contains("/System.CommandLine", StringComparison.Ordinal) => "the agent's own assemblies",
+        _ when path.StartsWith('/') && path.Contains(".so", StringComparison.Ordinal) => "native libraries (libc, libssl/libcrypto, libmosquitto, libmodbus, ...)",
+        _ => "GC heap, stacks, native heap (anonymous)",
+    };
 
     /// <summary>Unit ids 1..32 as indexed configuration settings (--Section:i:Key=value), plus UnitId.</summary>
     private static IEnumerable<string> Settings(string section, Func<int, string[]> keysAndValues) =>
@@ -80,7 +128,7 @@ internal static class GatewayFootprint
     /// and reclaimable by the kernel.
     /// </summary>
     public sealed record Result(string Variant, double ReadingsPerSecond, double RssMegabytes, double PeakRssMegabytes, double PrivateMegabytes,
-        double FileMegabytes, double CpuShareOfOneCore)
+        double FileMegabytes, double CpuShareOfOneCore, IReadOnlyDictionary<string, double> Breakdown)
     {
         public bool MeetsGoals => PeakRssMegabytes <= MemoryGoalMegabytes && CpuShareOfOneCore <= CpuGoal;
     }
