@@ -35,7 +35,7 @@ public sealed class SensorNoiseMonitor
     private const double LowestLevel = 0;
     private const double HighestLevel = 200;
 
-    private readonly NoiseMonitorSettings _settings;
+    private NoiseMonitorSettings _settings;
     private readonly WindowSeries[] _series;
     private readonly WindowSeries _ruleSeries;
 
@@ -70,13 +70,13 @@ public sealed class SensorNoiseMonitor
             .. settings.WindowLengths.Order().Select(length => new WindowSeries(at =>
             {
                 var (start, end) = calendar.WindowAround(at, length);
-                var (limit, period) = settings.LimitFor(start, end);
+                var (limit, period) = _settings.LimitFor(start, end);
                 return (NoiseWindow.NameOf(length), start, end, limit, period);
             })),
             new WindowSeries(at =>
             {
                 var (start, end, period) = calendar.PeriodAround(at);
-                return period == NoisePeriod.Day ? ("day", start, end, settings.Limits.DayDb, period) : ("night", start, end, settings.Limits.NightDb, period);
+                return period == NoisePeriod.Day ? ("day", start, end, _settings.Limits.DayDb, period) : ("night", start, end, _settings.Limits.NightDb, period);
             }),
         ];
         _ruleSeries = _series[settings.WindowLengths.Order().ToList().IndexOf(settings.RuleWindow)];
@@ -86,6 +86,17 @@ public sealed class SensorNoiseMonitor
     private static readonly DateTimeOffset LatestSample = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public NoiseMonitorSettings Settings => _settings;
+
+    /// <summary>
+    /// New limits (the sensor's zone class changed): windows that open from now on are judged by them; open windows
+    /// keep the limit they opened with, and an exceedance under way goes on until the windows clear it.
+    /// </summary>
+    public void ChangeLimits(ZoneLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var changed = _settings with { Limits = limits };
+        _settings = changed.Problem() is { } problem ? throw new ArgumentException(problem, nameof(limits)) : changed;
+    }
 
     /// <summary>Takes the next sample; appends the windows it closes and the rule steps it causes to the output.</summary>
     public SampleRejection Add(DateTimeOffset at, double db, ICollection<NoiseOutput> output)

@@ -30,6 +30,9 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
         _registry.TrySetResult(registry);
     }
 
+    /// <summary>The registry as last loaded, without waiting (null before the first load); a new object after each reload.</summary>
+    public Registry? LoadedRegistry => Volatile.Read(ref _current);
+
     /// <summary>The registry as last loaded; waits for the first load.</summary>
     public async Task<Registry> RegistryAsync() => Volatile.Read(ref _current) ?? await _registry.Task;
 

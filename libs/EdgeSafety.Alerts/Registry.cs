@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeSafety.Analytics.Noise;
 using EdgeSafety.Notifications;
 
 namespace EdgeSafety.Alerts;
@@ -42,8 +43,12 @@ public sealed record Person(string Id, string Name, PersonRole Role, string? Are
     public NotificationPreferences Notifications => Preferences ?? new NotificationPreferences();
 }
 
-/// <summary>Which unit (or, for a shared sensor, which building) a device measures.</summary>
-public sealed record DeviceAssignment(string Site, string Device, string? Unit = null, string? Building = null);
+/// <summary>
+/// Which unit (or, for a shared sensor, which building) a device measures, and for a noise sensor the GB 3096-2008
+/// zone class it is judged by (null: the one in ingest's noise settings). A noise sensor may have its zone class
+/// before it has a place.
+/// </summary>
+public sealed record DeviceAssignment(string Site, string Device, string? Unit = null, string? Building = null, string? NoiseZone = null);
 
 /// <summary>Which building a gateway serves, for the gateway's own alerts.</summary>
 public sealed record GatewayAssignment(string Site, string Gateway, string Building);
@@ -122,9 +127,14 @@ public sealed record RegistryDocument
 
         foreach (var device in Devices)
         {
-            if (device.Unit is null == device.Building is null)
+            if (device.NoiseZone is not null && !ZoneClasses.Gb3096.TryGet(device.NoiseZone, out _))
             {
-                yield return $"device '{device.Site}/{device.Device}' needs exactly one of unit and building";
+                yield return $"device '{device.Site}/{device.Device}' has noise zone '{device.NoiseZone}', not a class of GB 3096-2008 ({string.Join(", ", ZoneClasses.Gb3096.Names)})";
+            }
+
+            if ((device.Unit is not null && device.Building is not null) || (device.Unit is null && device.Building is null && device.NoiseZone is null))
+            {
+                yield return $"device '{device.Site}/{device.Device}' needs exactly one of unit and building (or only a noise zone)";
             }
             else if (device.Unit is not null && !units.Contains(device.Unit))
             {
@@ -179,6 +189,9 @@ public sealed class Registry
     public Building? Building(string? id) => id is null ? null : _buildings.GetValueOrDefault(id);
 
     public Unit? Unit(string? id) => id is null ? null : _units.GetValueOrDefault(id);
+
+    /// <summary>The zone class a noise sensor was given in the registry (the dashboard), or null to use ingest's noise settings.</summary>
+    public string? NoiseZoneOf(string site, string device) => _devices.GetValueOrDefault((site, device))?.NoiseZone;
 
     /// <summary>The building a gateway serves, if it is in the registry.</summary>
     public string? BuildingOfGateway(string site, string gateway) => _gateways.GetValueOrDefault((site, gateway))?.Building;

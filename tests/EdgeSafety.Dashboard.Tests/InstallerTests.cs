@@ -52,6 +52,56 @@ public sealed class InstallerTests(DashboardFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_installer_sets_a_noise_sensors_zone_class_in_the_shared_store_within_their_sites_only()
+    {
+        const string Zone = "api/devices/haizhu-demo/noise-stairwell/zone";
+        using var installer = await fixture.SignInAsync("installer");
+        using var set = await installer.PutAsync(Zone, new { zone = "4A" });
+        set.StatusCode.Should().Be(HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+        (await NoiseStairwellAsync()).Should().Be(new Alerts.DeviceAssignment("haizhu-demo", "noise-stairwell", Building: "block-3", NoiseZone: "4a"),
+            "the class is stored by its standard name, with the sensor's place kept");
+        var gateway = await installer.GetJsonAsync("api/gateways/haizhu-demo/gw-01");
+        gateway.GetProperty("zoneClasses").EnumerateArray().Select(z => z.GetString()).Should().Equal("0", "1", "2", "3", "4a", "4b");
+
+        using var unknown = await installer.PutAsync(Zone, new { zone = "5" });
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadAsStringAsync()).Should().Contain("not a zone class of GB 3096-2008 (0, 1, 2, 3, 4a, 4b)");
+        using var malformed = await installer.PutAsync(Zone, new { zone = 1 });
+        malformed.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        await Eventually.SucceedsAsync(async () =>
+        {
+            await fixture.PublishReadingAsync("haizhu-demo", "gw-01", "meter-zone", 40, 1);
+            (await installer.GetJsonAsync("api/gateways/haizhu-demo/gw-01")).GetProperty("devices").EnumerateArray()
+                .Should().Contain(d => d.GetProperty("device").GetString() == "meter-zone");
+        }, TimeSpan.FromSeconds(10), "a meter's reading on the installer's gateway view");
+        using var meter = await installer.PutAsync("api/devices/haizhu-demo/meter-zone/zone", new { zone = "1" });
+        meter.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await meter.Content.ReadAsStringAsync()).Should().Contain("a zone class is for noise sensors");
+
+        using var withoutToken = await installer.PutAsync(Zone, new { zone = "0" }, withCsrf: false);
+        withoutToken.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await withoutToken.Content.ReadAsStringAsync()).Should().Contain("\"csrf\"");
+        using var elsewhere = await installer.PutAsync("api/devices/tianhe-demo/noise-x/zone", new { zone = "0" });
+        elsewhere.StatusCode.Should().Be(HttpStatusCode.NotFound, "the installer is not assigned to that site");
+        using var landlord = await fixture.SignInAsync("landlord");
+        using var notInstaller = await landlord.PutAsync(Zone, new { zone = "0" });
+        notInstaller.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await NoiseStairwellAsync())!.NoiseZone.Should().Be("4a", "no refused request changed it");
+
+        using var admin = await fixture.SignInAsync("admin");
+        using var cleared = await admin.PutAsync(Zone, new { zone = (string?)null });
+        cleared.StatusCode.Should().Be(HttpStatusCode.OK, await cleared.Content.ReadAsStringAsync());
+        (await NoiseStairwellAsync()).Should().Be(new Alerts.DeviceAssignment("haizhu-demo", "noise-stairwell", Building: "block-3"), "back to ingest's settings");
+        (await admin.GetJsonAsync("api/audit?limit=1000")).EnumerateArray().Where(e => e.GetProperty("action").GetString() == "noise-zone")
+            .Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("target").GetString(), e.GetProperty("detail").GetString()))
+            .Should().BeEquivalentTo([("installer", "haizhu-demo/noise-stairwell", "class 4a"), ("admin", "haizhu-demo/noise-stairwell", "from ingest's noise settings")]);
+    }
+
+    private async Task<Alerts.DeviceAssignment?> NoiseStairwellAsync() =>
+        (await fixture.Store.LoadRegistryAsync(CancellationToken.None)).Devices.SingleOrDefault(d => d.Site == "haizhu-demo" && d.Device == "noise-stairwell");
+
+    [Fact]
     public async Task The_end_to_end_check_goes_through_the_broker_to_the_gateway_and_back()
     {
         await fixture.PublishReadingAsync("haizhu-demo", "gw-01", "meter-301", 20, 2);

@@ -31,38 +31,13 @@ public sealed class LiveNoiseRulesTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influxServer = await InfluxServer.StartAsync();
         using var data = new TemporaryDirectory("noise-live");
-        var builder = WebApplication.CreateBuilder([
-            $"--urls=http://127.0.0.1:{LoopbackPort.Next()}", $"--Mqtt:Port={broker.Port}", "--Mqtt:ClientId=ingest-under-test",
-            $"--Influx:BaseAddress={influxServer.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100", "--Noise:Defaults:Zone=1",
-            $"--Store:Directory={data.Combine("spill")}", $"--Alerts:Store:SqlitePath={data.Combine("alerts.db")}",
-            $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}",
-        ]);
-        builder.AddServiceDefaults();
-        using var ingestLog = new RecordingLoggerProvider();
-        builder.Logging.AddProvider(ingestLog);
-        builder.AddIngestServices();
-        await using var ingest = builder.Build();
-        await ingest.StartAsync();
-
+        await using var ingest = await StartIngestAsync(broker, influxServer, data, zone: "1");
         var warnings = new ConcurrentQueue<(string Topic, byte[] Payload)>();
         var log = new RecordingLogger<MqttClient>();
-        await using var gateway = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "gw-07" }, log)
-        {
-            MessageReceived = message => warnings.Enqueue((message.Topic, message.Payload)),
-        };
-        await gateway.ConnectAsync(CancellationToken.None);
-        await gateway.SubscribeAsync("edgesafety/v1/+/+/commands/warn", MqttQos.AtLeastOnce);
-
-        // Ingest subscribes in the background after it starts, and the broker keeps nothing for a subscription that does
-        // not exist yet: the test publishes once ingest's readings connection says every filter is in place.
-        await ingestLog.WaitForAsync(ServiceProcess.ReadingsSubscribed, Bound);
+        await using var gateway = await ConnectGatewayAsync(broker, log, warnings);
 
         // 70 dB every 2 s from 10:00 to 10:20, and the reading at 10:20 that closes the last window.
-        for (var (at, seq) = (Start, 0L); at <= Start.AddMinutes(20); at = at.AddSeconds(2), seq++)
-        {
-            var reading = new Reading("noise-plaza", DeviceKind.Noise, "noise-sensor-hr0", "plaza-east", seq, at, new Dictionary<string, double> { ["db_a"] = 70 });
-            await gateway.PublishAsync(Topics.Readings("haizhu", "gw-07", "noise-plaza"), ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);
-        }
+        await PublishLevelAsync(gateway, Start, Start.AddMinutes(20), 70);
 
         var store = ingest.Services.GetRequiredService<AlertEngine>().Store;
         var alerts = await Eventually.ReturnsAsync(async () =>
@@ -99,5 +74,91 @@ public sealed class LiveNoiseRulesTests
 
         await ingest.StopAsync();
         log.ShouldHaveNoErrors();
+    }
+
+    [Fact]
+    public async Task A_zone_class_set_in_the_shared_store_judges_the_sensor_from_the_registrys_next_reload_without_a_restart()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influxServer = await InfluxServer.StartAsync();
+        using var data = new TemporaryDirectory("noise-zone");
+        // The settings put every sensor in class 2 (day limit 60): 58 dB is within it.
+        await using var ingest = await StartIngestAsync(broker, influxServer, data, zone: "2");
+        var log = new RecordingLogger<MqttClient>();
+        await using var gateway = await ConnectGatewayAsync(broker, log, new ConcurrentQueue<(string, byte[])>());
+        await PublishLevelAsync(gateway, Start, Start.AddMinutes(10).AddSeconds(-2), 58);
+
+        // The dashboard writes the class into the store both share (another connection, as another process would);
+        // ingest's engine notices the registry's new version within its poll interval.
+        await using (var database = AlertDatabase.Create(new AlertStoreOptions { SqlitePath = data.Combine("alerts.db") }))
+        {
+            await new AlertStore(database).SetNoiseZoneAsync("haizhu", "noise-plaza", "1", CancellationToken.None);
+        }
+
+        var engine = ingest.Services.GetRequiredService<AlertEngine>();
+        await Eventually.SucceedsAsync(() => engine.LoadedRegistry!.NoiseZoneOf("haizhu", "noise-plaza").Should().Be("1"), Bound, "ingest reloaded the registry");
+        await PublishLevelAsync(gateway, Start.AddMinutes(10), Start.AddMinutes(30), 58);
+
+        var alert = await Eventually.ReturnsAsync(async () =>
+            (await engine.Store.ListAlertsAsync(new AlertQuery(OpenOnly: true), CancellationToken.None)).SingleOrDefault(), Bound, "the wardens' alert under class 1");
+        (alert.Kind, alert.Device, alert.FirstSeen).Should().Be((AlertKind.NoiseExceedance, "noise-plaza", Start.AddMinutes(30)));
+        alert.Evidence.Should().Contain(new Dictionary<string, string> { ["laeq_db"] = "58.0", ["limit_db"] = "55.0", ["exceeding_since"] = "2026-06-01T02:20:00.000Z" });
+
+        using var http = new HttpClient();
+        var influx = new InfluxClient(http, new InfluxOptions { BaseAddress = influxServer.BaseAddress, Database = "edgesafety" });
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var windows = await influx.QueryAsync("SELECT limit_db FROM noise_window WHERE device = 'noise-plaza' AND \"window\" = '5min'");
+            windows.Single().Values.Select(row => row[1].GetDouble()).Should().Equal([60, 60, 55, 55, 55, 55], "windows opened after the change are judged by class 1");
+        }, Bound, "the windows in InfluxDB");
+
+        await ingest.StopAsync();
+        log.ShouldHaveNoErrors();
+    }
+
+    /// <summary>Ingest hosted in this process with its own registrations, every sensor in the given zone class by its settings.</summary>
+    private static async Task<WebApplication> StartIngestAsync(MosquittoBroker broker, InfluxServer influx, TemporaryDirectory data, string zone)
+    {
+        var builder = WebApplication.CreateBuilder([
+            $"--urls=http://127.0.0.1:{LoopbackPort.Next()}", $"--Mqtt:Port={broker.Port}", "--Mqtt:ClientId=ingest-under-test",
+            $"--Influx:BaseAddress={influx.BaseAddress}", "--Ingest:FlushIntervalMilliseconds=100", $"--Noise:Defaults:Zone={zone}",
+            $"--Store:Directory={data.Combine("spill")}", $"--Alerts:Store:SqlitePath={data.Combine("alerts.db")}",
+            $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}",
+        ]);
+        builder.AddServiceDefaults();
+        var ingestLog = new RecordingLoggerProvider();
+        builder.Logging.AddProvider(ingestLog);
+        builder.AddIngestServices();
+        var ingest = builder.Build();
+        await ingest.StartAsync();
+
+        // Ingest subscribes in the background after it starts, and the broker keeps nothing for a subscription that does
+        // not exist yet: the test publishes once ingest's readings connection says every filter is in place.
+        await ingestLog.WaitForAsync(ServiceProcess.ReadingsSubscribed, Bound);
+        return ingest;
+    }
+
+    /// <summary>Gateway gw-07 of site haizhu, listening for warn commands.</summary>
+    private static async Task<MqttClient> ConnectGatewayAsync(MosquittoBroker broker, RecordingLogger<MqttClient> log,
+        ConcurrentQueue<(string Topic, byte[] Payload)> warnings)
+    {
+        var gateway = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "gw-07" }, log)
+        {
+            MessageReceived = message => warnings.Enqueue((message.Topic, message.Payload)),
+        };
+        await gateway.ConnectAsync(CancellationToken.None);
+        await gateway.SubscribeAsync("edgesafety/v1/+/+/commands/warn", MqttQos.AtLeastOnce);
+
+        return gateway;
+    }
+
+    /// <summary>Sensor noise-plaza at one level every 2 s from one time to another, both included (its sequence numbers count from the first).</summary>
+    private static async Task PublishLevelAsync(MqttClient gateway, DateTimeOffset from, DateTimeOffset to, double db)
+    {
+        for (var (at, seq) = (from, (long)(from - Start).TotalSeconds / 2); at <= to; at = at.AddSeconds(2), seq++)
+        {
+            var reading = new Reading("noise-plaza", DeviceKind.Noise, "noise-sensor-hr0", "plaza-east", seq, at, new Dictionary<string, double> { ["db_a"] = db });
+            await gateway.PublishAsync(Topics.Readings("haizhu", "gw-07", "noise-plaza"), ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);
+        }
     }
 }

@@ -42,7 +42,7 @@ public sealed class DashboardSession : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path, object? body = null, bool withCsrf = true) => SendAsync(HttpMethod.Post, path, body, withCsrf);
 
-    public Task<HttpResponseMessage> PutAsync(string path, object body) => SendAsync(HttpMethod.Put, path, body, true);
+    public Task<HttpResponseMessage> PutAsync(string path, object body, bool withCsrf = true) => SendAsync(HttpMethod.Put, path, body, withCsrf);
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(new Uri(path, UriKind.Relative));
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EdgeSafety.Alerts;
+using EdgeSafety.Analytics.Noise;
 using EdgeSafety.Contracts;
 using EdgeSafety.Dashboard.Access;
 using EdgeSafety.Dashboard.Accounts;
@@ -13,12 +14,20 @@ public sealed record GatewaySummary(string Gateway, string? Building, string Sta
 
 public sealed record SiteView(string Id, string Name, IReadOnlyList<GatewaySummary> Gateways);
 
+/// <summary>A device on the installer's screen; <paramref name="NoiseZone"/> is the zone class set here (null: ingest's noise settings).</summary>
 public sealed record DeviceView(string Device, string? Kind, string? Profile, string? Unit, string? Building, IReadOnlyDictionary<string, double>? Values,
-    DateTimeOffset? Ts, bool? Answering, string? LastEvent, DateTimeOffset? LastEventAt);
+    DateTimeOffset? Ts, bool? Answering, string? LastEvent, DateTimeOffset? LastEventAt, string? NoiseZone);
 
-public sealed record GatewayView(string Site, string Gateway, string? Building, string Status, DateTimeOffset? StatusAt, IReadOnlyList<DeviceView> Devices);
+/// <summary>A gateway and its devices; <paramref name="ZoneClasses"/> are the classes a noise sensor may be given.</summary>
+public sealed record GatewayView(string Site, string Gateway, string? Building, string Status, DateTimeOffset? StatusAt, IReadOnlyList<DeviceView> Devices,
+    IReadOnlyList<string> ZoneClasses);
 
 public sealed record AssignmentRequest(string? Unit, string? Building);
+
+/// <summary>A noise sensor's GB 3096-2008 zone class; null or empty returns it to ingest's noise settings.</summary>
+public sealed record NoiseZoneRequest(string? Zone);
+
+public sealed record NoiseZoneView(string Site, string Device, string? Zone);
 
 public sealed record CheckStep(string Name, bool Ok, string Detail, double Ms);
 
@@ -27,7 +36,7 @@ public sealed record CheckResult(bool Ok, IReadOnlyList<CheckStep> Steps);
 /// <summary>
 /// Commissioning, for installers (their sites) and admins: gateways and whether they are online, each gateway's
 /// devices with their live values and whether they answer, the gateway's own diagnostics, assigning a device to a
-/// unit, and the end-to-end check from the platform's side.
+/// unit, a noise sensor's zone class, and the end-to-end check from the platform's side.
 /// </summary>
 public static class InstallerEndpoints
 {
@@ -65,7 +74,7 @@ public static class InstallerEndpoints
                 .ToList();
             return summary.StatusAt is null && devices.Count == 0 && scope.Registry.BuildingOfGateway(site, gateway) is null
                 ? NoGateway(site, gateway)
-                : Results.Ok(new GatewayView(site, gateway, summary.Building, summary.Status, summary.StatusAt, devices));
+                : Results.Ok(new GatewayView(site, gateway, summary.Building, summary.Status, summary.StatusAt, devices, [.. ZoneClasses.Gb3096.Names]));
         });
 
         installer.MapPost("/gateways/{site}/{gateway}/diagnostics", async (string site, string gateway, HttpContext context, UserScope scope,
@@ -121,6 +130,32 @@ public static class InstallerEndpoints
             await audit.AppendAsync(scope.Account.Name, "device-assignment", $"{site}/{device}", body.Unit is not null ? $"unit {body.Unit}" : $"building {body.Building}",
                 context.Address(), cancellationToken);
             return Results.Ok(assignment);
+        });
+
+        installer.MapPut("/devices/{site}/{device}/zone", async (string site, string device, NoiseZoneRequest body, HttpContext context,
+            UserScope scope, LiveHub live, AlertEngine engine, CurrentRegistry current, AuditLog audit, CancellationToken cancellationToken) =>
+        {
+            if (!scope.CanSeeSite(site) || !Topics.IsValidId(device))
+            {
+                return ApiResults.NotFound($"There is no site {site}.");
+            }
+
+            var zone = string.IsNullOrWhiteSpace(body.Zone) ? null : ZoneClasses.Gb3096.Names.FirstOrDefault(z => string.Equals(z, body.Zone.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (!string.IsNullOrWhiteSpace(body.Zone) && zone is null)
+            {
+                return ApiResults.BadRequest($"'{body.Zone}' is not a zone class of GB 3096-2008 ({string.Join(", ", ZoneClasses.Gb3096.Names)}).");
+            }
+
+            if (live.Latest.FirstOrDefault(r => r.Site == site && r.Device == device) is { } latest && latest.Kind != ReadingCodec.KindName(DeviceKind.Noise))
+            {
+                return ApiResults.BadRequest($"{device} sends {latest.Kind} readings: a zone class is for noise sensors.");
+            }
+
+            await engine.Store.SetNoiseZoneAsync(site, device, zone, cancellationToken);
+            current.Value = await engine.RefreshRegistryAsync(cancellationToken);
+            await audit.AppendAsync(scope.Account.Name, "noise-zone", $"{site}/{device}", zone is null ? "from ingest's noise settings" : $"class {zone}",
+                context.Address(), cancellationToken);
+            return Results.Ok(new NoiseZoneView(site, device, zone));
         });
     }
 
@@ -179,7 +214,8 @@ public static class InstallerEndpoints
         var (unit, building) = reading is null ? registry.Locate(site, gateway, device, null) : (reading.Unit, reading.Building);
         // A reading that arrived after the latest event shows the device answering.
         var answering = reading is not null && (health?.LastEventAt is null || reading.Ts >= health.LastEventAt) ? true : health?.Answering;
-        return new DeviceView(device, reading?.Kind, reading?.Profile, unit, building, reading?.Values, reading?.Ts, answering, health?.LastEvent, health?.LastEventAt);
+        return new DeviceView(device, reading?.Kind, reading?.Profile, unit, building, reading?.Values, reading?.Ts, answering, health?.LastEvent, health?.LastEventAt,
+            registry.NoiseZoneOf(site, device));
     }
 
     private static string? Text(JsonElement element, string name) =>

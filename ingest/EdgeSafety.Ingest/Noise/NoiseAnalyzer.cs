@@ -11,10 +11,12 @@ namespace EdgeSafety.Ingest.Noise;
 /// The noise rules on live readings: one <see cref="SensorNoiseMonitor"/> per sensor, fed each <c>db_a</c> with the
 /// reading's own time. Windows go to InfluxDB (<c>noise_window</c>, with the energy and duration that longer windows
 /// roll up from), every rule step too (<c>noise_event</c>), warnings to the gateway, and the wardens' alerts and
-/// bursts to the alert engine as <see cref="AlertSignal"/>s.
+/// bursts to the alert engine as <see cref="AlertSignal"/>s. A zone class given to a sensor in the registry (by an
+/// installer in the dashboard) replaces its settings' limits from the registry's next reload on.
 /// </summary>
 public sealed partial class NoiseAnalyzer(
     NoiseSettingsCatalog catalog,
+    AlertEngine engine,
     PointQueue points,
     AlertSignalQueue signals,
     OnSiteWarnings warnings,
@@ -45,6 +47,12 @@ public sealed partial class NoiseAnalyzer(
             LogMonitoring(source.Site, source.Gateway, source.Device, settings.Monitor.Limits.DayDb, settings.Monitor.Limits.NightDb, settings.Monitor.Calendar.Zone.Id);
         }
 
+        if (engine.LoadedRegistry is { } registry && !ReferenceEquals(registry, sensor.RegistrySeen))
+        {
+            sensor.RegistrySeen = registry;
+            ApplyZone(source, sensor, registry.NoiseZoneOf(source.Site, source.Device));
+        }
+
         sensor.Unit = reading.Unit;
         sensor.Profile = reading.Profile;
         _outputs.Clear();
@@ -73,6 +81,29 @@ public sealed partial class NoiseAnalyzer(
                     Act(source, sensor, step);
                     break;
             }
+        }
+    }
+
+    /// <summary>The registry's zone class wins over the settings file's limits; none (or cleared) returns to the file's.</summary>
+    private void ApplyZone(ReadingSource source, Sensor sensor, string? zone)
+    {
+        if (zone == sensor.Zone)
+        {
+            return;
+        }
+
+        var limits = sensor.Settings.Monitor.Limits;
+        if (zone is not null && !catalog.TryZoneLimits(source.Site, zone, out limits))
+        {
+            LogUnknownZone(source.Site, source.Gateway, source.Device, zone);
+            return;
+        }
+
+        sensor.Zone = zone;
+        if (limits != sensor.Monitor.Settings.Limits)
+        {
+            sensor.Monitor.ChangeLimits(limits);
+            LogZoneChanged(source.Site, source.Gateway, source.Device, zone ?? "(from the settings)", limits.DayDb, limits.NightDb);
         }
     }
 
@@ -196,6 +227,12 @@ public sealed partial class NoiseAnalyzer(
     [LoggerMessage(EventId = 2605, Level = LogLevel.Information, Message = "Night noise burst at {Site}/{Gateway}/{Device}: {Lmax:0.0} dB(A) against a night limit of {Limit} at {At:O}")]
     private partial void LogBurst(string site, string gateway, string device, double lmax, double limit, DateTimeOffset at);
 
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Information, Message = "Noise sensor {Site}/{Gateway}/{Device}: zone class {Zone} from the registry, limits now {DayDb}/{NightDb} dB(A)")]
+    private partial void LogZoneChanged(string site, string gateway, string device, string zone, double dayDb, double nightDb);
+
+    [LoggerMessage(EventId = 2607, Level = LogLevel.Warning, Message = "Noise sensor {Site}/{Gateway}/{Device}: the registry's zone class '{Zone}' is not one of GB 3096-2008; its limits stay as they were")]
+    private partial void LogUnknownZone(string site, string gateway, string device, string zone);
+
     /// <summary>A sensor's monitor and what the rules' steps need about it.</summary>
     public sealed class Sensor(SensorNoiseMonitor monitor, SensorNoiseSettings settings)
     {
@@ -208,5 +245,11 @@ public sealed partial class NoiseAnalyzer(
         public string Profile { get; set; } = string.Empty;
 
         public DateTimeOffset? FirstWarningAt { get; set; }
+
+        /// <summary>The registry object last looked at: the zone is looked up again only when it was reloaded.</summary>
+        public Registry? RegistrySeen { get; set; }
+
+        /// <summary>The zone class from the registry in force, or null for the settings' limits.</summary>
+        public string? Zone { get; set; }
     }
 }

@@ -110,6 +110,10 @@ public sealed class NoiseSettingsCatalog
             ?? throw new InvalidOperationException($"Noise settings of {site}/{gateway}/{device} failed a check made at start: {string.Join("; ", problems)}");
     }
 
+    /// <summary>The limits of a zone class at a site, with the site's own table (a zone class set in the dashboard); false for no such class.</summary>
+    public bool TryZoneLimits(string site, string zone, out ZoneLimits limits) =>
+        (_sites.TryGetValue(site, out var found) ? found : _defaultSite).Zones.TryGet(zone, out limits);
+
     private NoiseRuleOptions[] LayersOf(NoiseSensorOptions sensor) =>
         sensor.Preset is null ? [_options.Defaults, sensor] : [_options.Defaults, _options.Presets.First(p => p.Name == sensor.Preset), sensor];
 

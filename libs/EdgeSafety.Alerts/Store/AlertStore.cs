@@ -60,7 +60,7 @@ public sealed class AlertStore(AlertDatabase database)
     /// <summary>
     /// Creates or migrates the schema and, when given, seeds the registry from the document: its sites, buildings,
     /// units, people and gateways replace the store's, while device assignments are only added where the store has
-    /// none (an installer's assignment made in the dashboard wins over the file), and push subscriptions stay.
+    /// none (an installer's assignment or noise zone made in the dashboard wins over the file), and push subscriptions stay.
     /// </summary>
     public async Task InitializeAsync(RegistryDocument? registry, CancellationToken cancellationToken)
     {
@@ -98,8 +98,8 @@ public sealed class AlertStore(AlertDatabase database)
                         Address = r.GetString(1),
                         PushKeys = new WebPushKeys(r.GetString(2), r.GetString(3)),
                     }), cancellationToken)),
-            Devices = await connection.QueryAsync(null, "SELECT site_id, device_id, unit_id, building_id FROM devices ORDER BY site_id, device_id",
-                r => new DeviceAssignment(r.GetString(0), r.GetString(1), r.StringOrNull(2), r.StringOrNull(3)), cancellationToken),
+            Devices = await connection.QueryAsync(null, "SELECT site_id, device_id, unit_id, building_id, noise_zone FROM devices ORDER BY site_id, device_id",
+                r => new DeviceAssignment(r.GetString(0), r.GetString(1), r.StringOrNull(2), r.StringOrNull(3), r.StringOrNull(4)), cancellationToken),
             Gateways = await connection.QueryAsync(null, "SELECT site_id, gateway_id, building_id FROM gateways ORDER BY site_id, gateway_id",
                 r => new GatewayAssignment(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken),
         };
@@ -112,7 +112,7 @@ public sealed class AlertStore(AlertDatabase database)
         return (await connection.QueryAsync(null, "SELECT version FROM registry_version WHERE id = 1", r => r.GetInt64(0), cancellationToken)).Single();
     }
 
-    /// <summary>Which unit (or building) a device measures, replacing its previous assignment.</summary>
+    /// <summary>Which unit (or building) a device measures, replacing its previous assignment (its noise zone stays).</summary>
     public Task AssignDeviceAsync(DeviceAssignment assignment, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
@@ -120,6 +120,24 @@ public sealed class AlertStore(AlertDatabase database)
                 "INSERT INTO devices (site_id, device_id, unit_id, building_id) VALUES (@site, @device, @unit, @building) "
                 + "ON CONFLICT (site_id, device_id) DO UPDATE SET unit_id = excluded.unit_id, building_id = excluded.building_id", cancellationToken,
                 ("@site", assignment.Site), ("@device", assignment.Device), ("@unit", assignment.Unit), ("@building", assignment.Building));
+            return await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The zone class a noise sensor is judged by, replacing the one it had; null returns it to ingest's noise
+    /// settings. The caller checks the class (<see cref="RegistryDocument.Check"/> names the valid ones).
+    /// </summary>
+    public Task SetNoiseZoneAsync(string site, string device, string? zone, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(transaction,
+                "INSERT INTO devices (site_id, device_id, noise_zone) VALUES (@site, @device, @zone) "
+                + "ON CONFLICT (site_id, device_id) DO UPDATE SET noise_zone = excluded.noise_zone", cancellationToken,
+                ("@site", site), ("@device", device), ("@zone", zone));
+            // A row that only held the zone says nothing once it is cleared.
+            await connection.ExecuteAsync(transaction,
+                "DELETE FROM devices WHERE site_id = @site AND device_id = @device AND unit_id IS NULL AND building_id IS NULL AND noise_zone IS NULL",
+                cancellationToken, ("@site", site), ("@device", device));
             return await BumpRegistryVersionAsync(connection, transaction, cancellationToken);
         }, cancellationToken);
 
@@ -587,8 +605,9 @@ public sealed class AlertStore(AlertDatabase database)
         foreach (var d in registry.Devices)
         {
             await connection.ExecuteAsync(transaction,
-                "INSERT INTO devices (site_id, device_id, unit_id, building_id) VALUES (@site, @device, @unit, @building) ON CONFLICT (site_id, device_id) DO NOTHING",
-                cancellationToken, ("@site", d.Site), ("@device", d.Device), ("@unit", d.Unit), ("@building", d.Building));
+                "INSERT INTO devices (site_id, device_id, unit_id, building_id, noise_zone) VALUES (@site, @device, @unit, @building, @zone) "
+                + "ON CONFLICT (site_id, device_id) DO NOTHING",
+                cancellationToken, ("@site", d.Site), ("@device", d.Device), ("@unit", d.Unit), ("@building", d.Building), ("@zone", d.NoiseZone));
         }
 
         foreach (var g in registry.Gateways)

@@ -84,6 +84,10 @@ internal static class Schema
         CREATE TABLE push_subscriptions (person_id TEXT NOT NULL, endpoint TEXT NOT NULL, p256dh TEXT NOT NULL, auth TEXT NOT NULL,
             created_at BIGINT NOT NULL, PRIMARY KEY (person_id, endpoint));
         """,
+        // A noise sensor's GB 3096-2008 zone class, set by an installer in the dashboard (null: ingest's noise settings).
+        """
+        ALTER TABLE devices ADD COLUMN noise_zone TEXT NULL;
+        """,
     ];
 
     public static async Task MigrateAsync(AlertDatabase database, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

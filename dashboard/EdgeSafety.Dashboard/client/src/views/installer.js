@@ -1,5 +1,5 @@
 // The installer's commissioning screen: the sites and gateways assigned to them; for the chosen gateway each device
-// with its live values and whether it answers, assigning a device to a unit, and the
+// with its live values and whether it answers, assigning a device to a unit, a noise sensor's zone class, and the
 // end-to-end check with each step's result, and a one-time code to enrol the gateway on site (docs/security.md).
 import { get, post, put, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
@@ -62,6 +62,7 @@ async function showGateway(panel, site, gatewayId) {
   for (const device of gateway.devices) {
     const card = deviceCard({ ...device, site });
     card.extra.append(assignForm(site, device));
+    if (device.kind === "noise" || device.noiseZone) card.extra.append(zoneForm(site, device, gateway.zoneClasses));
     cards.set(device.device, card);
     devices.append(card.element);
   }
@@ -100,6 +101,27 @@ function assignForm(site, device) {
     try {
       await put(`/api/devices/${encodeURIComponent(site)}/${encodeURIComponent(device.device)}/assignment`, { unit: input.value.trim() });
       replace(result, t("install.assigned", { unit: input.value.trim() }));
+    } catch (error) {
+      replace(result, messageOf(error));
+    }
+  });
+  return form;
+}
+
+// The zone class set here wins over ingest's noise settings for this sensor; "" returns it to the settings.
+function zoneForm(site, device, zones) {
+  const id = `zone-${device.device}`;
+  const select = h("select", { id, dataset: { field: "zone" } },
+    h("option", { value: "", selected: !device.noiseZone }, t("install.zoneFromSettings")),
+    zones.map(zone => h("option", { value: zone, selected: zone === device.noiseZone }, t("install.zoneClass", { zone }))));
+  const result = h("p", { role: "status", class: "action-status" });
+  const form = h("form", { class: "inline zone" }, h("label", { for: id }, t("install.zone")), select, h("button", { type: "submit" }, t("install.setZone")), result);
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    replace(result, t("alert.working"));
+    try {
+      const saved = await put(`/api/devices/${encodeURIComponent(site)}/${encodeURIComponent(device.device)}/zone`, { zone: select.value || null });
+      replace(result, saved.zone ? t("install.zoneSet", { zone: saved.zone }) : t("install.zoneCleared"));
     } catch (error) {
       replace(result, messageOf(error));
     }
