@@ -82,6 +82,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             (await MetricAsync(port, "ingest_messages_received_total")).Should().Be(result.Acknowledged);
             (await MetricAsync(port, "ingest_spill_points")).Should().BeGreaterThan(1000, "the readings since InfluxDB went wait on disk");
             (await MetricAsync(port, "ingest_spill_oldest_age_seconds")).Should().BePositive();
+            (await MetricAsync(port, "ingest_spill_bytes")).Should().BePositive("the spill's size on disk is a figure of its own");
             using var health = await _http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
             health.StatusCode.Should().Be(System.Net.HttpStatusCode.ServiceUnavailable, "the writer has been stuck for longer than 5 s");
             (await health.Content.ReadAsStringAsync()).Should().Contain("points wait in the spill");
@@ -96,6 +97,8 @@ public sealed class DeliveryTests : IAsyncLifetime
             (await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).Should().Be("ok");
         }, Bound, "the spill drained and ingest healthy");
         (await MetricAsync(port, "ingest_write_failures_total{reason=\"transient\"}")).Should().BePositive();
+        (await MetricAsync(port, "ingest_influx_write_duration_seconds_count")).Should().BePositive("InfluxDB's write latency is measured per batch");
+        (await MetricAsync(port, "ingest_influx_write_duration_seconds_sum")).Should().BePositive();
         ServiceProcess.ErrorLines(ingest).Where(line => !line.Contains("Health check influx-writer with status Unhealthy", StringComparison.Ordinal))
             .Should().BeEmpty("the stuck writer is the only error expected");
     }
