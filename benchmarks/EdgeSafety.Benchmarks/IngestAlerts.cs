@@ -12,8 +12,8 @@ namespace EdgeSafety.Benchmarks;
 
 /// <summary>
 /// Publish-to-alert latency and the alert and loss counts of a steady load with incidents (docs/benchmarks.md): devices
-/// read every 5 s of their own time and one in ten has an incident all through the run (an e-bike charger plugged in
-/// at its 13th reading, a loud event), so the analysers raise alerts within seconds of wall time. The instances share
+/// read every 5 s of their own time and one in seven has an incident all through the run (an e-bike charger plugged in
+/// at its 7th reading, a loud event), so the analysers raise alerts within seconds of wall time. The instances share
 /// one alert store, as a deployment's do.
 /// </summary>
 internal sealed partial class IngestThroughput
@@ -34,7 +34,7 @@ internal sealed partial class IngestThroughput
         try
         {
             await WarmUpAsync(ingests);
-            var options = Load(partitioned: true) with { ReadingsPerSecond = readingsPerSecond, ReadingInterval = TimeSpan.FromSeconds(5), IncidentEvery = 10 };
+            var options = Load(partitioned: true) with { ReadingsPerSecond = readingsPerSecond, ReadingInterval = TimeSpan.FromSeconds(5), IncidentEvery = 7 };
             var run = new LoadRun(options, NullLoggerFactory.Instance);
             var published = new Dictionary<(string Gateway, string Device, long TimestampMs), long>();
             var latencies = new List<double>();

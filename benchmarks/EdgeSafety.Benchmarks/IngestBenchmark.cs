@@ -48,7 +48,7 @@ internal static class IngestBenchmark
     private static async Task PrintAlertsAsync(IngestThroughput bench, double oneMaximum, double twoMaximum)
     {
         Console.WriteLine();
-        Console.WriteLine("With incidents (one device in ten charging an e-bike or loud; 5 s of device time between readings), one shared alert store:");
+        Console.WriteLine("With incidents (one device in seven charging an e-bike or loud; 5 s of device time between readings), one shared alert store:");
         Console.WriteLine();
         Console.WriteLine("| load | rate (readings/s) | e-bike alerts timed | p50 publish -> alert | p99 | alerts | duplicate alerts | readings lost |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");

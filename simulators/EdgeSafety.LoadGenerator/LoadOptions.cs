@@ -45,7 +45,7 @@ public sealed record LoadOptions
 
     /// <summary>
     /// Every n-th device (0: none) has an incident all through the run: a meter's household (from the appliance models
-    /// the classifier was trained on) plugs an e-bike charger in at its 13th reading and charges on, a noise sensor hears
+    /// the classifier was trained on) plugs an e-bike charger in at its 7th reading and charges on, a noise sensor hears
     /// a loud event from its first. The other devices have charging sessions and loud events by chance, in a cheaper
     /// synthetic form that carries the load but that the classifier does not take for a charger.
     /// </summary>

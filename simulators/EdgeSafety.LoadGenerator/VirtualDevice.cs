@@ -15,7 +15,7 @@ public sealed class VirtualDevice
     private const double Mains = 230;
 
     /// <summary>An incident meter's charger is plugged in at this reading: the detector first learns the room's level.</summary>
-    private const int IncidentStartsAt = 12;
+    private const int IncidentStartsAt = 6;
     private readonly Random _random;
     private long _lastTimestampMs;
     private double _energyKwh;

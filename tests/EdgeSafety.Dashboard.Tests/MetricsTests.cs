@@ -1,7 +1,6 @@
 using System.Net;
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
-using EdgeSafety.TestSupport;
 
 namespace EdgeSafety.Dashboard.Tests;
 
