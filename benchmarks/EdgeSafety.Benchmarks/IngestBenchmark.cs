@@ -40,7 +40,23 @@ internal static class IngestBenchmark
             Print($"| {share:P0} of ingest's maximum | {latency.ReadingsPerSecond:0} | {latency.Samples} | {latency.P50Milliseconds:0} ms | {latency.P99Milliseconds:0} ms |");
         }
 
+        await PrintAlertsAsync(bench, one.ReadingsPerSecond, two.ReadingsPerSecond);
         return ratio >= IngestThroughput.Goal ? 0 : 1;
+    }
+
+    /// <summary>Publish-to-alert latency with one instance at 50 % and 90 % of its maximum, and two instances at 90 % of theirs.</summary>
+    private static async Task PrintAlertsAsync(IngestThroughput bench, double oneMaximum, double twoMaximum)
+    {
+        Console.WriteLine();
+        Console.WriteLine("With incidents (one device in seven charging an e-bike or loud; 5 s of device time between readings), one shared alert store:");
+        Console.WriteLine();
+        Console.WriteLine("| load | rate (readings/s) | e-bike alerts timed | p50 publish -> alert | p99 | alerts | duplicate alerts | readings lost |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (instances, share, maximum) in new[] { (1, 0.5, oneMaximum), (1, 0.9, oneMaximum), (2, 0.9, twoMaximum) })
+        {
+            var run = await bench.AlertsAsync(share * maximum, instances);
+            Print($"| {share:P0} of {(instances == 1 ? "one instance's" : "two instances'")} maximum | {run.ReadingsPerSecond:0} | {run.Samples} | {run.P50Milliseconds:0} ms | {run.P99Milliseconds:0} ms | {run.Alerts} | {run.DuplicateAlerts} | {run.Lost} of {run.Acknowledged} |");
+        }
     }
 
     private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));

@@ -17,7 +17,7 @@ namespace EdgeSafety.Benchmarks;
 /// ingest (MQTT, validation, spill, analysers, InfluxDB) as its own process; then publish-to-InfluxDB latency at 50 % and
 /// 90 % of ingest's maximum, and two instances sharing the partitions.
 /// </summary>
-internal sealed class IngestThroughput : IAsyncDisposable
+internal sealed partial class IngestThroughput : IAsyncDisposable
 {
     public const double Goal = 0.8;
     private const int BatchSize = 5_000;
@@ -267,7 +267,7 @@ internal sealed class IngestThroughput : IAsyncDisposable
         ClientIdPrefix = $"bench-load-{_runs}",
     };
 
-    private async Task<List<(ExternalProcess Process, int Port)>> StartIngestsAsync(int instances)
+    private async Task<List<(ExternalProcess Process, int Port)>> StartIngestsAsync(int instances, params string[] settings)
     {
         var ingests = new List<(ExternalProcess, int)>();
         for (var i = 0; i < instances; i++)
@@ -275,9 +275,9 @@ internal sealed class IngestThroughput : IAsyncDisposable
             var port = LoopbackPort.Next();
             var share = Topics.PartitionCount / instances;
             var partitions = instances == 1 ? "all" : $"{i * share}-{((i + 1) * share) - 1}";
-            ingests.Add((ServiceProcess.Start("EdgeSafety.Ingest", port, $"--Mqtt:Port={_broker.Port}",
+            ingests.Add((ServiceProcess.Start("EdgeSafety.Ingest", port, [$"--Mqtt:Port={_broker.Port}",
                 $"--Influx:BaseAddress={_influxServer.BaseAddress}", $"--Mqtt:ClientId=bench-ingest-{_runs}-{i}", "--Mqtt:CleanSession=true",
-                $"--Ingest:Partitions={partitions}", $"--Ingest:Unpartitioned={instances == 1}"), port));
+                $"--Ingest:Partitions={partitions}", $"--Ingest:Unpartitioned={instances == 1}", .. settings]), port));
         }
 
         foreach (var (process, port) in ingests)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using EdgeSafety.Contracts;
 using EdgeSafety.Devices;
 using EdgeSafety.Modbus;
 
@@ -32,6 +33,16 @@ public sealed class AgentOptions
 
     [Required, MinLength(1)]
     public List<DeviceOptions> Devices { get; set; } = [];
+
+    /// <summary>
+    /// Publish readings on the partitioned readings topic (docs/scale-out.md), so that several ingest instances can
+    /// share them by partition; false keeps the plain topic, which only the one unpartitioned instance takes.
+    /// </summary>
+    public bool PartitionedReadings { get; set; }
+
+    /// <summary>Where a device's readings are published: the plain or, with <see cref="PartitionedReadings"/>, the partitioned topic.</summary>
+    public string ReadingsTopic(string device) =>
+        PartitionedReadings ? Topics.PartitionedReadings(SiteId, GatewayId, device) : Topics.Readings(SiteId, GatewayId, device);
 
     /// <summary>Every bus devices can name: the serial buses, then the TCP endpoints.</summary>
     public IEnumerable<ModbusBus> AllBuses() =>

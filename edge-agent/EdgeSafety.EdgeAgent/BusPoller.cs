@@ -71,7 +71,7 @@ public sealed partial class BusPoller(
             foreach (var (name, (bus, devices, fingerprint)) in wanted.Where(w => !_running.ContainsKey(w.Key)))
             {
                 var scheduled = devices.Select(d => new ScheduledDevice(d, profiles[d.Profile], statuses.For(d.Id, events))).ToList();
-                var scheduler = new BusScheduler(bus, scheduled, options.SiteId, options.GatewayId, outbox, metrics, time,
+                var scheduler = new BusScheduler(bus, scheduled, options.ReadingsTopic, outbox, metrics, time,
                     loggers.CreateLogger<BusScheduler>());
                 scheduler.Start();
                 _running[name] = (fingerprint, scheduler);
@@ -84,7 +84,7 @@ public sealed partial class BusPoller(
         }
     }
 
-    /// <summary>Everything a bus's scheduler depends on: its settings, its devices' and their profiles'.</summary>
+    /// <summary>Everything a bus's scheduler depends on: its settings, its devices' and their profiles', the form of the readings topic.</summary>
     private static string Fingerprint(AgentOptions options, string bus, List<DeviceOptions> devices, DeviceProfiles profiles) =>
         JsonSerializer.Serialize(new object?[]
         {
@@ -92,6 +92,7 @@ public sealed partial class BusPoller(
             options.TcpEndpoints.FirstOrDefault(e => e.Name == bus),
             devices,
             devices.Select(d => profiles[d.Profile]),
+            options.PartitionedReadings,
         });
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Polling {Devices} device(s) on bus {Bus} ({Where})")]

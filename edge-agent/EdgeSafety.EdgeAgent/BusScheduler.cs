@@ -44,8 +44,7 @@ public sealed class ScheduledDevice(DeviceOptions settings, DeviceProfile profil
 public sealed partial class BusScheduler(
     ModbusBus bus,
     IReadOnlyList<ScheduledDevice> devices,
-    string siteId,
-    string gatewayId,
+    Func<string, string> readingsTopic,
     Outbox outbox,
     AgentMetrics metrics,
     TimeProvider time,
@@ -264,7 +263,7 @@ public sealed partial class BusScheduler(
 
         if (values.Count > 0)
         {
-            outbox.Add(settings.Id, Topics.Readings(siteId, gatewayId, settings.Id), sequence =>
+            outbox.Add(settings.Id, readingsTopic(settings.Id), sequence =>
                 ReadingCodec.Serialize(new Reading(settings.Id, device.Profile.Kind, device.Profile.Model, settings.Unit, sequence, readAt, values)));
         }
 

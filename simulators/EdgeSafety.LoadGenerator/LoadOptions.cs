@@ -35,6 +35,22 @@ public sealed record LoadOptions
     /// <summary>Publish to the partitioned topic (docs/protocol.md) instead of the plain one.</summary>
     public bool Partitioned { get; init; }
 
+    /// <summary>
+    /// Device time between two readings of one device. Null stamps each reading with the wall clock, so a device
+    /// publishing many readings a second looks to the analysers like a few seconds of its life; a meter's real interval
+    /// (5 s) lets the charging detector and the noise rules see sessions and 5-minute windows within a short run. The
+    /// device clocks start at the run's start and may run ahead of the wall clock (ingest accepts a day ahead).
+    /// </summary>
+    public TimeSpan? ReadingInterval { get; init; }
+
+    /// <summary>
+    /// Every n-th device (0: none) has an incident all through the run: a meter's household (from the appliance models
+    /// the classifier was trained on) plugs an e-bike charger in at its 7th reading and charges on, a noise sensor hears
+    /// a loud event from its first. The other devices have charging sessions and loud events by chance, in a cheaper
+    /// synthetic form that carries the load but that the classifier does not take for a charger.
+    /// </summary>
+    public int IncidentEvery { get; init; }
+
     /// <summary>Seeds the values, so a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 

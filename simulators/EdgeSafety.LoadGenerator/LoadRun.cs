@@ -44,8 +44,13 @@ public sealed class LoadRun
             {
                 var noise = options.NoiseSensorEvery > 0 && d % options.NoiseSensorEvery == 0;
                 var id = noise ? $"noise-{d:D3}" : $"meter-{d:D3}";
+                var incident = options.IncidentEvery > 0 && (devices.Count + 1) % options.IncidentEvery == 0;
                 devices.Add(new VirtualDevice(options.Site, gateway, id, noise ? DeviceKind.Noise : DeviceKind.Meter,
-                    noise ? null : $"room-{g:D4}-{d:D3}", options.Partitioned, HashCode.Combine(options.Seed, g, d)));
+                    noise ? null : $"room-{g:D4}-{d:D3}", options.Partitioned, Seed(options.Seed, g, d))
+                {
+                    ReadingInterval = options.ReadingInterval,
+                    Incident = incident,
+                });
             }
         }
 
@@ -54,6 +59,9 @@ public sealed class LoadRun
     }
 
     public IReadOnlyList<VirtualDevice> Devices => _devices;
+
+    /// <summary>A device's seed from the run's: the same in every process (HashCode.Combine is seeded per process).</summary>
+    private static int Seed(int run, int gateway, int device) => unchecked((((run * 1_000_003) + gateway) * 10_007) + device);
 
     /// <summary>
     /// Publishes until the duration has passed, <see cref="LoadOptions.MaxReadings"/> were published or

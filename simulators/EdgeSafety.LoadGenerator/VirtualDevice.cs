@@ -1,3 +1,4 @@
+using EdgeSafety.Appliances;
 using EdgeSafety.Contracts;
 
 namespace EdgeSafety.LoadGenerator;
@@ -6,16 +7,23 @@ namespace EdgeSafety.LoadGenerator;
 /// One simulated device's stream of readings: a household circuit seen through the harmonic meter profile (a fridge
 /// cycling, now and then a kettle, and e-bike charging sessions with their rectifier's odd harmonics), or a street's
 /// noise level with occasional loud events. Sequence numbers start at 0 and go up by one per reading; timestamps only
-/// go up, at least a millisecond apart, so every reading is its own point in InfluxDB.
+/// go up, at least a millisecond apart (or the reading interval, when one is set), so every reading is its own point
+/// in InfluxDB.
 /// </summary>
 public sealed class VirtualDevice
 {
     private const double Mains = 230;
+
+    /// <summary>An incident meter's charger is plugged in at this reading: the detector first learns the room's level.</summary>
+    private const int IncidentStartsAt = 6;
     private readonly Random _random;
     private long _lastTimestampMs;
     private double _energyKwh;
     private int _chargingLeft;
     private int _eventLeft;
+    private bool _fridgeOn;
+    private int _fridgeLeft;
+    private LiveHousehold? _household;
 
     public VirtualDevice(string site, string gateway, string id, DeviceKind kind, string? unit, bool partitioned, int seed)
     {
@@ -44,18 +52,33 @@ public sealed class VirtualDevice
     /// <summary>The sequence number the next reading gets.</summary>
     public long NextSequence { get; private set; }
 
+    /// <summary>Device time between two readings (<see cref="LoadOptions.ReadingInterval"/>); null: the wall clock.</summary>
+    public TimeSpan? ReadingInterval { get; init; }
+
+    /// <summary>An incident all through the run (<see cref="LoadOptions.IncidentEvery"/>).</summary>
+    public bool Incident { get; init; }
+
     public Reading Next(DateTimeOffset now)
     {
-        var timestampMs = Math.Max(now.ToUnixTimeMilliseconds(), _lastTimestampMs + 1);
+        var timestampMs = ReadingInterval is { } interval && _lastTimestampMs > 0
+            ? _lastTimestampMs + (long)interval.TotalMilliseconds
+            : Math.Max(now.ToUnixTimeMilliseconds(), _lastTimestampMs + 1);
+        var elapsed = TimeSpan.FromMilliseconds(_lastTimestampMs > 0 ? timestampMs - _lastTimestampMs : 0);
         _lastTimestampMs = timestampMs;
         var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
-        var values = Kind == DeviceKind.Noise ? NoiseValues() : MeterValues();
+        var values = Kind == DeviceKind.Noise ? NoiseValues()
+            : Incident ? HouseholdValues(timestamp, elapsed)
+            : MeterValues();
         return new Reading(Id, Kind, Kind == DeviceKind.Noise ? "noise-sensor-hr0" : "harmonic-meter", Unit, NextSequence++, timestamp, values);
     }
 
     private Dictionary<string, double> NoiseValues()
     {
-        if (_eventLeft == 0 && _random.NextDouble() < 0.002)
+        if (Incident && NextSequence == 0)
+        {
+            _eventLeft = int.MaxValue;
+        }
+        else if (_eventLeft == 0 && _random.NextDouble() < 0.002)
         {
             _eventLeft = _random.Next(5, 60);
         }
@@ -63,6 +86,47 @@ public sealed class VirtualDevice
         var level = _eventLeft > 0 ? 78 + (_random.NextDouble() * 12) : 48 + (_random.NextDouble() * 10);
         _eventLeft = Math.Max(0, _eventLeft - 1);
         return new Dictionary<string, double> { ["db_a"] = Math.Round(level, 1) };
+    }
+
+    /// <summary>
+    /// An incident meter's household from the appliance models the classifier was trained on (a router and lights,
+    /// then an e-bike charger from <see cref="IncidentStartsAt"/>): the cheap synthetic meter below carries the load's
+    /// shape, but its charger is no fingerprint the classifier knows.
+    /// </summary>
+    private Dictionary<string, double> HouseholdValues(DateTimeOffset timestamp, TimeSpan elapsed)
+    {
+        if (_household is null)
+        {
+            _household = new LiveHousehold(_random.Next(), timestamp, new LiveHouseholdOptions { Schedule = false });
+            _household.PlugIn(ApplianceKind.Router);
+            _household.PlugIn(ApplianceKind.LedLighting);
+        }
+
+        if (NextSequence == IncidentStartsAt)
+        {
+            _household.PlugIn(ApplianceKind.EbikeLithium60V, stateOfCharge: 0.3);
+        }
+
+        var sample = _household.Advance(elapsed);
+        _energyKwh += sample.PowerW * elapsed.TotalHours / 1000;
+        var values = new Dictionary<string, double>(40)
+        {
+            ["voltage_v"] = Math.Round(sample.VoltageV, 1),
+            ["current_a"] = Math.Round(sample.CurrentA, 3),
+            ["power_w"] = Math.Round(sample.PowerW, 1),
+            ["apparent_va"] = Math.Round(sample.ApparentVa, 1),
+            ["reactive_var"] = Math.Round(sample.ReactiveVar, 1),
+            ["power_factor"] = Math.Round(sample.PowerFactor, 3),
+            ["frequency_hz"] = Math.Round(sample.FrequencyHz, 2),
+            ["energy_kwh"] = Math.Round(_energyKwh, 3),
+            ["thd_i_pct"] = Math.Round(sample.ThdIPct, 2),
+        };
+        for (var order = 2; order <= 31; order++)
+        {
+            values[$"h{order}_pct"] = Math.Round(sample.Harmonics[order], 2);
+        }
+
+        return values;
     }
 
     private Dictionary<string, double> MeterValues()
@@ -74,8 +138,15 @@ public sealed class VirtualDevice
 
         var charging = _chargingLeft > 0;
         _chargingLeft = Math.Max(0, _chargingLeft - 1);
+        // The fridge's compressor runs for a while and rests for longer, as one does, rather than flickering per reading.
+        if (--_fridgeLeft <= 0)
+        {
+            _fridgeOn = !_fridgeOn;
+            _fridgeLeft = _fridgeOn ? _random.Next(30, 90) : _random.Next(60, 180);
+        }
+
         var voltage = Mains + ((_random.NextDouble() - 0.5) * 6);
-        var fridge = _random.NextDouble() < 0.4 ? 0.55 : 0.05;
+        var fridge = _fridgeOn ? 0.55 : 0.05;
         var kettle = _random.NextDouble() < 0.01 ? 8.7 : 0;
         var bike = charging ? 0.9 + (_random.NextDouble() * 0.3) : 0;
         var current = fridge + kettle + bike + (_random.NextDouble() * 0.05);

@@ -13,10 +13,12 @@ namespace EdgeSafety.Dashboard.Live;
 public sealed partial class ReadingsSubscriber(MqttClient mqtt, LiveHub live, ServiceMetrics metrics, TimeProvider time, ILogger<ReadingsSubscriber> logger)
     : TopicSubscriber(mqtt, Topics.EveryReading, MqttQos.AtMostOnce, logger)
 {
+    private readonly MetricCounter _received = metrics.Counter("dashboard_messages_received_total", "Readings messages received from the broker.");
     private readonly MetricCounter _rejected = metrics.Counter("dashboard_messages_rejected_total", "Messages the dashboard could not show, by reason.");
 
     protected override void OnMessage(MqttMessage message)
     {
+        _received.Increment();
         if (ReadingCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var reading, out var rejection))
         {
             live.Update(source, reading!);
