@@ -24,6 +24,9 @@ internal sealed class IngestThroughput : IAsyncDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The chain's processes as the CPU figures name them; the load generator runs in the benchmark's own process.</summary>
+    public const string Generator = "generator", Mosquitto = "mosquitto", Ingest = "ingest", Influxd = "influxd";
+
     /// <summary>
     /// Load before each measurement, not counted: a node runs for months, so what counts is its throughput once the JIT
     /// has compiled the hot path fully. Measured cold, a 10 s run spent about a third of ingest's CPU in the JIT and
@@ -47,8 +50,11 @@ internal sealed class IngestThroughput : IAsyncDisposable
     public static async Task<IngestThroughput> StartAsync(TimeSpan duration) =>
         new(duration, await MosquittoBroker.StartAsync(), await InfluxServer.StartAsync());
 
-    /// <summary>Readings per second the subscriber receives while the generator publishes as fast as the broker acknowledges.</summary>
-    public async Task<double> BrokerAloneAsync()
+    /// <summary>
+    /// Readings per second the subscriber receives while the generator publishes as fast as the broker acknowledges,
+    /// and the CPU the benchmark process (generator and subscriber) and mosquitto used per reading.
+    /// </summary>
+    public async Task<PhaseRate> BrokerAloneAsync()
     {
         var load = Load(partitioned: false);
         await using var subscriber = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "bench-subscriber" },
@@ -76,6 +82,8 @@ internal sealed class IngestThroughput : IAsyncDisposable
         }
 
         Interlocked.Exchange(ref received, 0);
+        var cpu = ChainCpu.Start([(Generator, Environment.ProcessId), (Mosquitto, _broker.ProcessId)]);
+        var measured = Stopwatch.StartNew();
         var result = await new LoadRun(load, NullLoggerFactory.Instance).RunAsync(CancellationToken.None);
         deadline.Restart();
         while (Interlocked.Read(ref received) < result.Acknowledged && deadline.Elapsed < Bound)
@@ -83,11 +91,15 @@ internal sealed class IngestThroughput : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        return (Interlocked.Read(ref received) - 1) / Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+        var usage = cpu.Stop(Interlocked.Read(ref received), measured.Elapsed);
+        return new PhaseRate((Interlocked.Read(ref received) - 1) / Stopwatch.GetElapsedTime(first, last).TotalSeconds, usage);
     }
 
-    /// <summary>Points per second InfluxDB stores from batches of 5,000 of the generator's readings, one batch at a time.</summary>
-    public async Task<double> InfluxAloneAsync()
+    /// <summary>
+    /// Points per second InfluxDB stores from batches of 5,000 of the generator's readings, one batch at a time, and the
+    /// CPU the benchmark process (the HTTP client) and influxd used per point.
+    /// </summary>
+    public async Task<PhaseRate> InfluxAloneAsync()
     {
         var devices = new LoadRun(Load(partitioned: false), NullLoggerFactory.Instance).Devices;
         var batches = new List<byte[]>();
@@ -113,6 +125,7 @@ internal sealed class IngestThroughput : IAsyncDisposable
         }
 
         long points = 0;
+        var cpu = ChainCpu.Start([(Generator, Environment.ProcessId), (Influxd, _influxServer.ProcessId)]);
         var elapsed = Stopwatch.StartNew();
         for (var i = 0; elapsed.Elapsed < _duration || i < 2; i++)
         {
@@ -120,7 +133,7 @@ internal sealed class IngestThroughput : IAsyncDisposable
             points += BatchSize;
         }
 
-        return points / elapsed.Elapsed.TotalSeconds;
+        return new PhaseRate(points / elapsed.Elapsed.TotalSeconds, cpu.Stop(points, elapsed.Elapsed));
     }
 
     /// <summary>
@@ -135,7 +148,7 @@ internal sealed class IngestThroughput : IAsyncDisposable
         {
             await WarmUpAsync(ingests);
             var before = await WrittenAsync(ingests);
-            var cpuBefore = CpuTime(ingests);
+            var cpu = StartChainCpu(ingests);
             var started = Stopwatch.StartNew();
             var result = await new LoadRun(Load(partitioned: true), NullLoggerFactory.Instance).RunAsync(CancellationToken.None);
             while (await WrittenAsync(ingests) - before < result.Acknowledged)
@@ -144,8 +157,7 @@ internal sealed class IngestThroughput : IAsyncDisposable
                 await Task.Delay(20);
             }
 
-            var cpu = CpuTime(ingests) - cpuBefore;
-            return new IngestRate(result.Acknowledged / started.Elapsed.TotalSeconds, cpu.TotalMicroseconds / result.Acknowledged);
+            return new IngestRate(result.Acknowledged / started.Elapsed.TotalSeconds, cpu.Stop(result.Acknowledged, started.Elapsed));
         }
         finally
         {
@@ -289,12 +301,10 @@ internal sealed class IngestThroughput : IAsyncDisposable
         return ingests;
     }
 
-    private static TimeSpan CpuTime(List<(ExternalProcess Process, int Port)> ingests) =>
-        ingests.Aggregate(TimeSpan.Zero, (sum, i) =>
-        {
-            using var process = Process.GetProcessById(i.Process.Id);
-            return sum + process.TotalProcessorTime;
-        });
+    /// <summary>The whole chain's processes; with one instance, ingest's threads by name too.</summary>
+    private ChainCpu StartChainCpu(List<(ExternalProcess Process, int Port)> ingests) =>
+        ChainCpu.Start([(Generator, Environment.ProcessId), (Mosquitto, _broker.ProcessId), .. ingests.Select(i => (Ingest, i.Process.Id)), (Influxd, _influxServer.ProcessId)],
+            ingests.Count == 1 ? ingests[0].Process.Id : null);
 
     /// <summary>Runs <see cref="WarmUp"/> of full load through the instances and waits until they have written all of it.</summary>
     private async Task WarmUpAsync(List<(ExternalProcess Process, int Port)> ingests)
@@ -320,7 +330,14 @@ internal sealed class IngestThroughput : IAsyncDisposable
         return written;
     }
 
-    public sealed record IngestRate(double ReadingsPerSecond, double CpuMicrosecondsPerReading);
+    /// <summary>A phase's rate and where its CPU went.</summary>
+    public sealed record PhaseRate(double ReadingsPerSecond, ChainCpuUsage Cpu);
+
+    /// <summary>Ingest's rate and the chain's CPU; <see cref="CpuMicrosecondsPerReading"/> is ingest's own (all instances, all threads).</summary>
+    public sealed record IngestRate(double ReadingsPerSecond, ChainCpuUsage Cpu)
+    {
+        public double CpuMicrosecondsPerReading => Cpu.Of(Ingest);
+    }
 
     public sealed record Latency(double ReadingsPerSecond, int Samples, double P50Milliseconds, double P99Milliseconds);
 }
