@@ -61,6 +61,8 @@ internal static class IngestBenchmark
         }
 
         Console.WriteLine();
+        Print($"Warm-up rounds of 4 s until ingest's JIT thread was quiet: {one.WarmUpRounds} with one instance, {two.WarmUpRounds} with two.");
+        Console.WriteLine();
         Console.WriteLine("| ingest thread (one instance) | µs per reading |");
         Console.WriteLine("|---|---:|");
         foreach (var thread in one.Cpu.Threads)
