@@ -11,6 +11,9 @@ namespace EdgeSafety.LoadGenerator;
 public sealed class VirtualDevice
 {
     private const double Mains = 230;
+
+    /// <summary>The harmonics' value names by order (2 to 31), made once rather than for every reading.</summary>
+    private static readonly string[] HarmonicNames = [.. Enumerable.Range(0, 32).Select(order => $"h{order}_pct")];
     private readonly Random _random;
     private long _lastTimestampMs;
     private double _energyKwh;
@@ -103,7 +106,7 @@ public sealed class VirtualDevice
             var magnitude = odd ? (share * 70 / order) + (3.0 / order) : 0.3 / order;
             magnitude *= 0.9 + (_random.NextDouble() * 0.2);
             sumOfSquares += magnitude * magnitude;
-            values[$"h{order}_pct"] = Math.Round(magnitude, 2);
+            values[HarmonicNames[order]] = Math.Round(magnitude, 2);
         }
 
         values["thd_i_pct"] = Math.Round(Math.Sqrt(sumOfSquares), 2);
