@@ -1,8 +1,11 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Charging.Benchmarks;
 using EdgeSafety.Contracts;
 using EdgeSafety.Influx;
 using EdgeSafety.Ingest;
+using EdgeSafety.Ingest.Analysis;
 using EdgeSafety.LoadGenerator;
 using EdgeSafety.Storage;
 using EdgeSafety.TestSupport;
@@ -12,8 +15,9 @@ namespace EdgeSafety.Benchmarks;
 
 /// <summary>
 /// What ingest does per message on the MQTT thread, with allocations: validating a harmonic meter's payload (39 values)
-/// and a noise sensor's, turning a reading into its line of line protocol, and spilling that point (the page-cache
-/// write with its frame and CRC; the fsync runs on the store's timer, not here).
+/// and a noise sensor's, turning a reading into its line of line protocol, spilling that point (the page-cache
+/// write with its frame and CRC; the fsync runs on the store's timer, not here), and the e-bike charging analyser's
+/// feature extraction; and what the load generator does per publish.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPaths : IDisposable
@@ -27,6 +31,11 @@ public class HotPaths : IDisposable
     private string _noiseTopic = "";
     private byte[] _noisePayload = [];
     private ReceivedReading _meterReading = null!;
+    private ChargingModels _models = null!;
+    private Reading[] _meterHour = [];
+    private FingerprintSource _chargerLoad = null!;
+    private readonly float[] _fingerprint = new float[Fingerprint.Count];
+    private VirtualDevice _publisher = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -41,12 +50,20 @@ public class HotPaths : IDisposable
         _meterReading = new ReceivedReading(source, reading!);
         _spill = PointQueue.Open(new RecordStoreOptions { Directory = _spillDirectory.Path, FlushIntervalMilliseconds = 50 }, TimeProvider.System,
             NullLoggerFactory.Instance);
+        _models = ChargingModels.Load(Path.Combine(AppContext.BaseDirectory, "models"));
+        var household = new VirtualDevice("haizhu", "gw-01", "meter-302", DeviceKind.Meter, "room-302", partitioned: true, seed: 3);
+        _meterHour = [.. Enumerable.Range(0, MeterHour).Select(second => household.Next(_now.AddSeconds(second)))];
+        _chargerLoad = FingerprintSource.Charger();
+        _publisher = new VirtualDevice("haizhu", "gw-01", "meter-303", DeviceKind.Meter, "room-303", partitioned: true, seed: 4);
     }
+
+    private const int MeterHour = 3_600;
 
     [GlobalCleanup]
     public void Dispose()
     {
         _spill?.Dispose();
+        _models?.Dispose();
         _spillDirectory.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -73,4 +90,40 @@ public class HotPaths : IDisposable
         _spill.RemoveThrough(_spill.FirstOffset + _spill.Count - 1);
         return _spill.Count;
     }
+
+    /// <summary>
+    /// Feature extraction alone: the 25 features of an added load with five minutes of 1 s history (a 250 W charger), as
+    /// the detector computes them at each checkpoint of a tracked load.
+    /// </summary>
+    [Benchmark]
+    public float ChargingFingerprint()
+    {
+        _chargerLoad.Compute(_fingerprint);
+        return _fingerprint[0];
+    }
+
+    /// <summary>
+    /// The charging analyser per meter reading, as ingest runs it: the detector's input taken from the reading's values
+    /// (<see cref="ChargingAnalyzer.TryObservation"/>), then the detector (steps, tracked loads, the fingerprint and the
+    /// model at checkpoints), over an hour of one generated meter at 1 s with a fresh detector.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = MeterHour)]
+    public int ChargingPerMeterReading()
+    {
+        var detector = new ChargingDetector("meter-302", _models, new ChargingDetectorOptions());
+        var events = 0;
+        foreach (var reading in _meterHour)
+        {
+            if (ChargingAnalyzer.TryObservation(reading, out var observation))
+            {
+                events += detector.Observe(observation).Count;
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The load generator per publish, before the MQTT client: a harmonic meter's next reading and its payload.</summary>
+    [Benchmark]
+    public int GenerateMeterPayload() => ReadingCodec.Serialize(_publisher.Next(_now)).Length;
 }

@@ -17,12 +17,12 @@ internal static class IngestBenchmark
         var influx = await bench.InfluxAloneAsync();
         var one = await bench.IngestAsync(instances: 1);
         var two = await bench.IngestAsync(instances: 2);
-        var ratio = one.ReadingsPerSecond / Math.Min(broker, influx);
+        var ratio = one.ReadingsPerSecond / Math.Min(broker.ReadingsPerSecond, influx.ReadingsPerSecond);
         Console.WriteLine();
         Console.WriteLine("| what | readings per second |");
         Console.WriteLine("|---|---:|");
-        Print($"| broker alone (publish -> subscribe, QoS 1) | {broker:0} |");
-        Print($"| InfluxDB alone (batches of 5,000, one connection) | {influx:0} |");
+        Print($"| broker alone (publish -> subscribe, QoS 1) | {broker.ReadingsPerSecond:0} |");
+        Print($"| InfluxDB alone (batches of 5,000, one connection) | {influx.ReadingsPerSecond:0} |");
         Print($"| ingest, one instance (publish -> InfluxDB) | {one.ReadingsPerSecond:0} |");
         Print($"| ingest, two instances sharing the partitions | {two.ReadingsPerSecond:0} |");
         Console.WriteLine();
@@ -31,6 +31,7 @@ internal static class IngestBenchmark
         Print($"scaling factor of two instances: {two.ReadingsPerSecond / one.ReadingsPerSecond:0.00}");
         var perCore = 1e6 / one.CpuMicrosecondsPerReading;
         Print($"ingest's CPU time per reading (all its threads): {one.CpuMicrosecondsPerReading:0} µs with one instance, {two.CpuMicrosecondsPerReading:0} µs with two; one core of ingest alone: {perCore:0} readings/s = {perCore / ReadingsPerHousehold:0} households");
+        PrintCpu(broker, influx, one, two);
         Console.WriteLine();
         Console.WriteLine("| load | rate (readings/s) | samples | p50 publish -> InfluxDB | p99 |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -58,6 +59,46 @@ internal static class IngestBenchmark
             Print($"| {share:P0} of {(instances == 1 ? "one instance's" : "two instances'")} maximum | {run.ReadingsPerSecond:0} | {run.Samples} | {run.P50Milliseconds:0} ms | {run.P99Milliseconds:0} ms | {run.Alerts} | {run.DuplicateAlerts} | {run.Lost} of {run.Acknowledged} |");
         }
     }
+
+
+    /// <summary>
+    /// Where each phase's CPU went, per reading (or point), and what the ratio's goal leaves for the chain: at 0.8 x
+    /// min(broker, InfluxDB) readings/s, the machine's cores give each reading at most cores / rate of CPU time.
+    /// </summary>
+    private static void PrintCpu(IngestThroughput.PhaseRate broker, IngestThroughput.PhaseRate influx, IngestThroughput.IngestRate one, IngestThroughput.IngestRate two)
+    {
+        Console.WriteLine();
+        Console.WriteLine("CPU time per reading (µs; /proc/PID/stat over each measured phase; the generator is the benchmark's own process):");
+        Console.WriteLine();
+        Console.WriteLine("| phase | readings/s | generator | mosquitto | ingest | influxd | chain | whole machine (busy cores) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (phase, cpu) in new[] { ("broker alone", broker.Cpu), ("InfluxDB alone (per point)", influx.Cpu), ("ingest, one instance", one.Cpu), ("ingest, two instances", two.Cpu) })
+        {
+            Print($"| {phase} | {cpu.ReadingsPerSecond:0} | {Cell(cpu, IngestThroughput.Generator)} | {Cell(cpu, IngestThroughput.Mosquitto)} | {Cell(cpu, IngestThroughput.Ingest)} | {Cell(cpu, IngestThroughput.Influxd)} | {cpu.ChainMicrosecondsPerReading:0.0} | {cpu.MachineMicrosecondsPerReading:0.0} ({cpu.MachineBusyCores:0.00} of {cpu.Cores}) |");
+        }
+
+        Console.WriteLine();
+        Print($"Warm-up rounds of 4 s until ingest's JIT thread was quiet: {one.WarmUpRounds} with one instance, {two.WarmUpRounds} with two.");
+        Console.WriteLine();
+        Console.WriteLine("| ingest thread (one instance) | µs per reading |");
+        Console.WriteLine("|---|---:|");
+        foreach (var thread in one.Cpu.Threads)
+        {
+            Print($"| {thread.Name} | {thread.MicrosecondsPerReading:0.0} |");
+        }
+
+        Print($"| threads that ended during the phase | {one.CpuMicrosecondsPerReading - one.Cpu.Threads.Sum(t => t.MicrosecondsPerReading):0.0} |");
+        var goalRate = IngestThroughput.Goal * Math.Min(broker.ReadingsPerSecond, influx.ReadingsPerSecond);
+        var budget = one.Cpu.Cores * 1e6 / goalRate;
+        var over = one.Cpu.ChainMicrosecondsPerReading - budget;
+        Console.WriteLine();
+        var verdict = over <= 0 ? "(within it)" : string.Create(CultureInfo.InvariantCulture,
+            $"({over:0.0} µs over; ingest's own {one.CpuMicrosecondsPerReading:0.0} µs are {one.CpuMicrosecondsPerReading / over:P0} of the excess, the generator, mosquitto and influxd alone use {(one.Cpu.ChainMicrosecondsPerReading - one.CpuMicrosecondsPerReading) / budget:P0} of the budget)");
+        Print($"goal rate {goalRate:0} readings/s: {one.Cpu.Cores} cores give at most {budget:0.0} µs of CPU per reading; the chain used {one.Cpu.ChainMicrosecondsPerReading:0.0} µs {verdict}");
+    }
+
+    private static string Cell(ChainCpuUsage cpu, string process) =>
+        cpu.Processes.Any(p => p.Name == process) ? cpu.Of(process).ToString("0.0", CultureInfo.InvariantCulture) : "";
 
     private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
 }

@@ -41,8 +41,9 @@ public static class Topics
     private static readonly SearchValues<byte> IdBytes = SearchValues.Create(Encoding.ASCII.GetBytes(IdCharacters));
 
     /// <summary>Identifiers used as topic segments: letters, digits, '-' and '_', 1 to 64 of them.</summary>
-    public static bool IsValidId([NotNullWhen(true)] string? id) =>
-        id is { Length: >= 1 and <= 64 } && !id.AsSpan().ContainsAnyExcept(IdChars);
+    public static bool IsValidId([NotNullWhen(true)] string? id) => id is not null && IsValidId(id.AsSpan());
+
+    private static bool IsValidId(ReadOnlySpan<char> id) => id.Length is >= 1 and <= 64 && !id.ContainsAnyExcept(IdChars);
 
     /// <summary>The same rule on an identifier's UTF-8 bytes (a non-ASCII byte fails it, as a non-ASCII character does).</summary>
     public static bool IsValidId(ReadOnlySpan<byte> utf8) => utf8.Length is >= 1 and <= 64 && !utf8.ContainsAnyExcept(IdBytes);
@@ -67,19 +68,21 @@ public static class Topics
     /// A device's partition: 32-bit FNV-1a of the UTF-8 (here ASCII) text "site/gateway/device", modulo
     /// <see cref="PartitionCount"/>. Stable across processes, machines and languages, as the protocol requires.
     /// </summary>
-    public static int Partition(string site, string gateway, string device)
+    public static int Partition(string site, string gateway, string device) => PartitionOf(Checked(site), Checked(gateway), Checked(device));
+
+    private static int PartitionOf(ReadOnlySpan<char> site, ReadOnlySpan<char> gateway, ReadOnlySpan<char> device)
     {
         const uint offsetBasis = 2166136261u;
-        var hash = Fnv1a(offsetBasis, Checked(site));
+        var hash = Fnv1a(offsetBasis, site);
         hash = Fnv1a(hash, "/");
-        hash = Fnv1a(hash, Checked(gateway));
+        hash = Fnv1a(hash, gateway);
         hash = Fnv1a(hash, "/");
-        hash = Fnv1a(hash, Checked(device));
+        hash = Fnv1a(hash, device);
         return (int)(hash % PartitionCount);
     }
 
     /// <summary>FNV-1a over ASCII text (identifiers are ASCII, so each char is its one UTF-8 byte).</summary>
-    private static uint Fnv1a(uint hash, string text)
+    private static uint Fnv1a(uint hash, ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {
@@ -131,21 +134,41 @@ public static class Topics
     /// <summary>Splits a device events topic into its site, gateway and device; false for any other topic.</summary>
     public static bool TryParseEvents(string topic, out ReadingSource source) => TryParseDeviceTopic(topic, "events", out source);
 
-    /// <summary>Only readings may carry a partition segment (docs/scale-out.md).</summary>
+    /// <summary>
+    /// Only readings may carry a partition segment (docs/scale-out.md). Split in place: this runs for every message
+    /// ingest receives, and only the three identifiers become strings.
+    /// </summary>
     private static bool TryParseDeviceTopic(string topic, string kind, out ReadingSource source)
     {
         source = default;
-        var parts = topic.Split('/');
-        var partitioned = kind == "readings" && parts.Length == 7;
-        if ((parts.Length != 6 && !partitioned) || parts[0] != "edgesafety" || parts[1] != "v1" || parts[4] != kind
-            || !IsValidId(parts[2]) || !IsValidId(parts[3]) || !IsValidId(parts[5])
-            || (partitioned && parts[6] != Partition(parts[2], parts[3], parts[5]).ToString(CultureInfo.InvariantCulture)))
+        var text = topic.AsSpan();
+        // One more than the longest topic: a topic with more segments leaves the rest in the last range.
+        Span<Range> parts = stackalloc Range[8];
+        var count = text.Split(parts, '/');
+        var partitioned = kind == "readings" && count == 7;
+        if ((count != 6 && !partitioned) || !text[parts[0]].SequenceEqual("edgesafety") || !text[parts[1]].SequenceEqual("v1")
+            || !text[parts[4]].SequenceEqual(kind))
         {
             return false;
         }
 
-        source = new ReadingSource(parts[2], parts[3], parts[5]);
+        var site = text[parts[2]];
+        var gateway = text[parts[3]];
+        var device = text[parts[5]];
+        if (!IsValidId(site) || !IsValidId(gateway) || !IsValidId(device) || (partitioned && !IsPartition(text[parts[6]], PartitionOf(site, gateway, device))))
+        {
+            return false;
+        }
+
+        source = new ReadingSource(site.ToString(), gateway.ToString(), device.ToString());
         return true;
+    }
+
+    /// <summary>The segment is the partition's number exactly as publishers write it (no sign, no leading zero).</summary>
+    private static bool IsPartition(ReadOnlySpan<char> segment, int partition)
+    {
+        Span<char> expected = stackalloc char[4];
+        return partition.TryFormat(expected, out var length, provider: CultureInfo.InvariantCulture) && segment.SequenceEqual(expected[..length]);
     }
 
     private static string Checked(string id) =>

@@ -16,6 +16,10 @@ public sealed class VirtualDevice
 
     /// <summary>An incident meter's charger is plugged in at this reading: the detector first learns the room's level.</summary>
     private const int IncidentStartsAt = 6;
+
+    /// <summary>The harmonics' value names by order (2 to 31), made once rather than for every reading.</summary>
+    private static readonly string[] HarmonicNames = [.. Enumerable.Range(0, 32).Select(order => $"h{order}_pct")];
+
     private readonly Random _random;
     private long _lastTimestampMs;
     private double _energyKwh;
@@ -174,7 +178,7 @@ public sealed class VirtualDevice
             var magnitude = odd ? (share * 70 / order) + (3.0 / order) : 0.3 / order;
             magnitude *= 0.9 + (_random.NextDouble() * 0.2);
             sumOfSquares += magnitude * magnitude;
-            values[$"h{order}_pct"] = Math.Round(magnitude, 2);
+            values[HarmonicNames[order]] = Math.Round(magnitude, 2);
         }
 
         values["thd_i_pct"] = Math.Round(Math.Sqrt(sumOfSquares), 2);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace EdgeSafety.Contracts.Tests;
@@ -40,6 +41,34 @@ public class ReadingCodecTests
         reading!.Timestamp.Should().Be(new DateTimeOffset(2026, 11, 22, 9, 59, 58, TimeSpan.Zero));
         reading.Unit.Should().BeNull();
     }
+
+    /// <summary>Publishers' own shape is read field by field; these must come out as the general ISO-8601 parser reads them.</summary>
+    [Theory]
+    [InlineData("2026-11-22T09:59:58.123Z")]
+    [InlineData("2024-02-29T23:59:59.999Z")]
+    [InlineData("2000-01-01T00:00:00.000Z")]
+    public void Reads_a_published_time_as_the_general_parser_does(string ts)
+    {
+        var published = DateTimeOffset.Parse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var reading = Sample with { Timestamp = published };
+        var payload = ReadingCodec.Serialize(reading);
+
+        Encoding.UTF8.GetString(payload).Should().Contain($"\"ts\":\"{ts}\"");
+        ReadingCodec.TryParse(Topic, payload, published.AddSeconds(1), out _, out var parsed, out var rejection).Should().BeTrue(rejection?.Detail);
+        parsed!.Timestamp.Should().Be(published);
+        parsed.Timestamp.Offset.Should().Be(TimeSpan.Zero);
+    }
+
+    [Theory]
+    [InlineData("2026-02-29T10:00:00.000Z")]
+    [InlineData("2026-11-31T10:00:00.000Z")]
+    [InlineData("2026-11-22T24:00:00.000Z")]
+    [InlineData("2026-11-22T09:60:00.000Z")]
+    [InlineData("2026-11-22T09:59:58.12xZ")]
+    [InlineData("2026-11-22 09:59:58.123Z")]
+    public void Refuses_text_of_the_published_time_shape_that_is_not_a_time(string ts) =>
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(Valid().Replace("2026-11-22T09:59:58.123Z", ts)), Now, out _, out _, out _)
+            .Should().BeFalse();
 
     public static TheoryData<string, string, RejectionReason> Malformed => new()
     {

@@ -23,6 +23,9 @@ public sealed class InfluxServer : IAsyncDisposable
 
     public string Log => _process?.Output ?? string.Empty;
 
+    /// <summary>The running influxd's process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("influxd is not running.");
+
     public static async Task<InfluxServer> StartAsync()
     {
         var server = new InfluxServer(LoopbackPort.Next(), LoopbackPort.Next());

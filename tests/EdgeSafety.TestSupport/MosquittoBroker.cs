@@ -35,6 +35,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Everything the broker logged so far (for failure messages).</summary>
     public string Log => _process?.Output ?? string.Empty;
 
+    /// <summary>The running mosquitto's process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The broker is not running.");
+
     public static async Task<MosquittoBroker> StartAsync(TestCertificates? tls = null)
     {
         var broker = new MosquittoBroker(LoopbackPort.Next());
