@@ -6,7 +6,8 @@ namespace EdgeSafety.LoadGenerator;
 /// <summary>
 /// One simulated device's stream of readings: a household circuit seen through the harmonic meter profile (a fridge
 /// cycling, now and then a kettle, and e-bike charging sessions with their rectifier's odd harmonics), or a street's
-/// noise level with occasional loud events. Sequence numbers start at 0 and go up by one per reading; timestamps only
+/// noise level with occasional loud events; an incident device (<see cref="Incident"/>) charges an e-bike or is loud all
+/// through the run, in a form the analysers recognise. Sequence numbers start at 0 and go up by one per reading; timestamps only
 /// go up, at least a millisecond apart (or the reading interval, when one is set), so every reading is its own point
 /// in InfluxDB.
 /// </summary>
