@@ -74,6 +74,21 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
     }
 
     [Fact]
+    public async Task An_admin_reads_the_audit_log_newest_first_with_its_hash_chain_checked()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await SignInAsync(context, "admin");
+        await page.Locator("#nav a[href='#/audit']").ClickAsync();
+        await Assertions.Expect(page.Locator(".audit-verdict")).ToHaveAttributeAsync("data-ok", "true", new() { Timeout = (float)Bound.TotalMilliseconds });
+        // The admin's own sign-in is the newest entry.
+        var newest = page.Locator("table.audit-log tbody tr").First;
+        await Assertions.Expect(newest).ToHaveAttributeAsync("data-action", "sign-in");
+        await Assertions.Expect(newest.Locator("td").Nth(1)).ToHaveTextAsync("admin");
+        await ScreenshotAsync(page, "admin-audit");
+        _scriptErrors.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_language_follows_the_browser_can_be_switched_and_is_remembered()
     {
         await using var context = await dashboard.NewContextAsync(locale: "zh-CN", width: 412, height: 900);
