@@ -19,6 +19,6 @@ export async function auditView(main) {
       h("thead", {}, h("tr", {}, ["audit.at", "audit.actor", "audit.action", "audit.target", "audit.detail", "audit.address"].map(key => h("th", { scope: "col" }, t(key))))),
       h("tbody", {}, entries.map(entry => h("tr", { dataset: { id: entry.id, action: entry.action } },
         h("td", {}, formatDateTime(entry.at)), h("td", {}, entry.actor), h("td", {}, entry.action),
-        h("td", {}, entry.target ?? ""), h("td", {}, entry.detail ?? ""), h("td", {}, entry.address ?? "")))))));
+        h("td", {}, entry.target ?? ""), h("td", {}, entry.detail ?? ""), h("td", {}, entry.address ?? ""))))))));
   return null;
 }
