@@ -128,7 +128,8 @@ start edge-agent dotnet "$BIN/EdgeSafety.EdgeAgent/release/EdgeSafety.EdgeAgent.
   --urls "http://127.0.0.1:$AGENT_PORT" --contentRoot "$BIN/EdgeSafety.EdgeAgent/release" \
   "${MQTT_SETTINGS[@]}" --Agent:Buses:0:DevicePath="$BUS_AGENT" --Store:Directory="$DATA/agent-store" \
   --Warning:Player=/bin/echo --Warning:Arguments:0={message} --Warning:MinimumIntervalMinutes=1 \
-  --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet"
+  --Warning:Messages:noise-exceedance:Text="Noise here is over the legal limit, please keep quiet" \
+  --Warning:Messages:quiet-hours:Text="It is quiet hours now, please keep the noise down"
 # One account per role, each with a new random password every run (only their hashes are stored; nothing is committed).
 DASHBOARD_STORE=(--Dashboard:StorePath="$DATA/dashboard.db" --Alerts:Store:SqlitePath="$DATA/alerts.db")
 ACCOUNTS=""

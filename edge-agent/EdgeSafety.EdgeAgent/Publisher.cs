@@ -1,4 +1,5 @@
 using EdgeSafety.Contracts;
+using EdgeSafety.EdgeAgent.Commands;
 using EdgeSafety.Mqtt;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed partial class Publisher(
     Outbox outbox,
     IOptions<AgentOptions> options,
     IOptions<MqttClientOptions> mqttOptions,
+    IOptions<WarningOptions> warningOptions,
     AgentMetrics metrics,
     ILogger<Publisher> logger) : BackgroundService
 {
@@ -157,7 +159,10 @@ public sealed partial class Publisher(
     {
         try
         {
-            await mqtt.PublishAsync(topic, GatewayStatus.Online(gateway), MqttQos.AtLeastOnce, retain: true, stoppingToken);
+            // The warnings it can play: without a player it refuses every warn command, so it announces none.
+            var warning = warningOptions.Value;
+            await mqtt.PublishAsync(topic, GatewayStatus.Online(gateway, warning.Player is null ? [] : warning.Messages.Keys), MqttQos.AtLeastOnce, retain: true,
+                stoppingToken);
             LogOnline(topic);
         }
         catch (Exception ex) when (ex is MqttException or OperationCanceledException or ObjectDisposedException)

@@ -14,8 +14,7 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
 {
     private readonly TimeZoneInfo _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
     private readonly TaskCompletionSource<Registry> _registry = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Registry? _current;
-    private long _registryVersion = -1;
+    private LoadedRegistryVersion? _loaded;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public AlertStore Store => store;
@@ -31,25 +30,31 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
     }
 
     /// <summary>The registry as last loaded, without waiting (null before the first load); a new object after each reload.</summary>
-    public Registry? LoadedRegistry => Volatile.Read(ref _current);
+    public Registry? LoadedRegistry => Volatile.Read(ref _loaded)?.Registry;
 
     /// <summary>The registry as last loaded; waits for the first load.</summary>
-    public async Task<Registry> RegistryAsync() => Volatile.Read(ref _current) ?? await _registry.Task;
+    public async Task<Registry> RegistryAsync() => LoadedRegistry ?? await _registry.Task;
 
     /// <summary>
     /// Reloads the registry if it changed in the store since the last look (another process, such as the dashboard
-    /// assigning a device, may change it); one small query when it did not.
+    /// assigning a device, may change it); one small query when it did not. Concurrent reloads never put an older
+    /// load back over a newer one.
     /// </summary>
     public async Task<Registry> RefreshRegistryAsync(CancellationToken cancellationToken)
     {
         var version = await store.RegistryVersionAsync(cancellationToken);
-        if (version != Interlocked.Read(ref _registryVersion) || Volatile.Read(ref _current) is null)
+        if (Volatile.Read(ref _loaded) is not { } known || version > known.Version)
         {
-            Volatile.Write(ref _current, new Registry(await store.LoadRegistryAsync(cancellationToken)));
-            Interlocked.Exchange(ref _registryVersion, version);
+            var fresh = new LoadedRegistryVersion(version, new Registry(await store.LoadRegistryAsync(cancellationToken)));
+            var current = Volatile.Read(ref _loaded);
+            while ((current is null || current.Version < fresh.Version)
+                && Interlocked.CompareExchange(ref _loaded, fresh, current) is var seen && !ReferenceEquals(seen, current))
+            {
+                current = seen;
+            }
         }
 
-        return Volatile.Read(ref _current)!;
+        return Volatile.Read(ref _loaded)!.Registry;
     }
 
     public async Task<SignalOutcome> HandleAsync(AlertSignal signal, CancellationToken cancellationToken)
@@ -272,4 +277,7 @@ public sealed partial class AlertEngine(AlertStore store, AlertOptions options, 
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Channel} to {Person}) attempt {Attempt} failed: {Detail}; {Next}")]
     private static partial void LogDeliveryFailed(ILogger logger, long deliveryId, string channel, string person, int attempt, string detail, string next);
+
+    /// <summary>A loaded registry and the store's registry version it was loaded at (or after).</summary>
+    private sealed record LoadedRegistryVersion(long Version, Registry Registry);
 }

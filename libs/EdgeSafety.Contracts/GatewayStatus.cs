@@ -4,21 +4,39 @@ namespace EdgeSafety.Contracts;
 
 /// <summary>
 /// A gateway's presence, published retained on its status topic: "online" when it connects, and "offline"
-/// as its will message, which the broker publishes when the gateway vanishes without a clean disconnect.
+/// as its will message, which the broker publishes when the gateway vanishes without a clean disconnect. "online"
+/// may list the keys of the recorded warnings the gateway can play, so the platform offers only those.
 /// </summary>
 public static class GatewayStatus
 {
-    public static byte[] Online(string gateway) => Serialize(gateway, "online");
+    /// <summary>The online status; with warnings, the keys a warn command may name (empty: the gateway plays no warning).</summary>
+    public static byte[] Online(string gateway, IEnumerable<string>? warnings = null)
+    {
+        var status = Status(gateway, "online");
+        if (warnings is not null)
+        {
+            status["warnings"] = warnings.Order(StringComparer.Ordinal).ToArray();
+        }
 
-    public static byte[] Offline(string gateway) => Serialize(gateway, "offline");
+        return JsonSerializer.SerializeToUtf8Bytes(status);
+    }
+
+    public static byte[] Offline(string gateway) => JsonSerializer.SerializeToUtf8Bytes(Status(gateway, "offline"));
+
+    /// <summary>As the overload below, without the warnings.</summary>
+    public static bool TryParse(string topic, ReadOnlySpan<byte> payload, out string site, out string gateway, out bool online) =>
+        TryParse(topic, payload, out site, out gateway, out online, out _);
 
     /// <summary>
-    /// Reads a status message: the site and gateway from its topic, online or not from its payload. False for any
-    /// other topic, a payload that is not a status of the same gateway, or an unknown state.
+    /// Reads a status message: the site and gateway from its topic, online or not from its payload, and the recorded
+    /// warnings' keys it announced (null when it did not say: an older agent, an offline status; keys that are not
+    /// identifiers are left out). False for any other topic, a payload that is not a status of the same gateway, or an
+    /// unknown state.
     /// </summary>
-    public static bool TryParse(string topic, ReadOnlySpan<byte> payload, out string site, out string gateway, out bool online)
+    public static bool TryParse(string topic, ReadOnlySpan<byte> payload, out string site, out string gateway, out bool online,
+        out IReadOnlyList<string>? warnings)
     {
-        (site, gateway, online) = ("", "", false);
+        (site, gateway, online, warnings) = ("", "", false, null);
         var parts = topic.Split('/');
         if (parts.Length != 5 || $"{parts[0]}/{parts[1]}" != Topics.Root || parts[4] != "status" || !Topics.IsValidId(parts[2]) || !Topics.IsValidId(parts[3]))
         {
@@ -36,6 +54,11 @@ public static class GatewayStatus
             }
 
             (site, gateway, online) = (parts[2], parts[3], state.GetString() == "online");
+            if (root.TryGetProperty("warnings", out var keys) && keys.ValueKind == JsonValueKind.Array)
+            {
+                warnings = [.. keys.EnumerateArray().Where(k => k.ValueKind == JsonValueKind.String).Select(k => k.GetString()!).Where(Topics.IsValidId)];
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -44,6 +67,5 @@ public static class GatewayStatus
         }
     }
 
-    private static byte[] Serialize(string gateway, string state) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["v"] = ReadingCodec.Version, ["gateway"] = gateway, ["state"] = state });
+    private static Dictionary<string, object> Status(string gateway, string state) => new() { ["v"] = ReadingCodec.Version, ["gateway"] = gateway, ["state"] = state };
 }

@@ -22,7 +22,8 @@ public sealed class InstallerTests(DashboardFixture fixture) : IAsyncLifetime
         _gateway.MessageReceived = Answer;
         await _gateway.ConnectAsync(CancellationToken.None);
         await _gateway.SubscribeAsync(Topics.AllCommands("haizhu-demo", "gw-01"), MqttQos.AtLeastOnce);
-        await _gateway.PublishAsync(Topics.Status("haizhu-demo", "gw-01"), GatewayStatus.Online("gw-01"), MqttQos.AtLeastOnce, retain: true);
+        await _gateway.PublishAsync(Topics.Status("haizhu-demo", "gw-01"), GatewayStatus.Online("gw-01", ["quiet-please", "rate-limited"]),
+            MqttQos.AtLeastOnce, retain: true);
     }
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
@@ -130,9 +131,17 @@ public sealed class InstallerTests(DashboardFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_warden_triggers_an_on_site_warning_which_is_sent_to_the_gateway_and_audited()
+    public async Task A_warden_triggers_an_on_site_warning_the_gateway_announced_which_is_sent_to_it_and_audited()
     {
         using var warden = await fixture.SignInAsync("warden");
+        await Eventually.SucceedsAsync(async () =>
+            (await warden.GetJsonAsync("api/warnings/haizhu-demo/gw-01/noise-courtyard/messages")).GetProperty("messages").EnumerateArray()
+                .Select(m => m.GetString()).Should().Equal("quiet-please", "rate-limited"), TimeSpan.FromSeconds(10), "the warnings gw-01 announced");
+        using var unknown = await warden.PostAsync("api/warnings", new { site = "haizhu-demo", gateway = "gw-01", target = "noise-courtyard", message = "no-indoor-charging" });
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadAsStringAsync()).Should().Contain("has no recorded warning 'no-indoor-charging'; it has: quiet-please, rate-limited");
+        _received.Should().NotContain(c => c.Command == CommandCodec.Warn, "a key the gateway does not have is not sent");
+
         using var warn = await warden.PostAsync("api/warnings", new { site = "haizhu-demo", gateway = "gw-01", target = "noise-courtyard", message = "quiet-please" });
         warn.StatusCode.Should().Be(HttpStatusCode.OK, await warn.Content.ReadAsStringAsync());
         _received.Should().Contain(c => c.Command == CommandCodec.Warn && c.Payload.GetProperty("target").GetString() == "noise-courtyard"
@@ -145,6 +154,8 @@ public sealed class InstallerTests(DashboardFixture fixture) : IAsyncLifetime
         using var far = await fixture.SignInAsync("warden-far");
         using var hidden = await far.PostAsync("api/warnings", new { site = "haizhu-demo", gateway = "gw-01", target = "noise-courtyard", message = "quiet-please" });
         hidden.StatusCode.Should().Be(HttpStatusCode.NotFound, "another area's device");
+        using var hiddenMessages = await far.GetAsync("api/warnings/haizhu-demo/gw-01/noise-courtyard/messages");
+        hiddenMessages.StatusCode.Should().Be(HttpStatusCode.NotFound);
 
         using var admin = await fixture.SignInAsync("admin");
         (await admin.GetJsonAsync("api/audit?limit=1000")).EnumerateArray()

@@ -33,6 +33,9 @@ public sealed class DashboardStack : IAsyncLifetime
             // Room 301 draws only what the control API plugs in, so nothing of its simulated day lands on a charger's step.
             SimulatorSettings = ["--Simulator:Devices:0:Household:Schedule=false"],
             IngestSettings = ["--Alerts:PollInterval=00:00:00.200", "--Charging:Detector:EndHoldSeconds=5"],
+            // The gateway "plays" its two recorded warnings by printing them, and announces their keys when it comes online.
+            AgentSettings = ["--Warning:Player=/bin/echo", "--Warning:Arguments:0={message}", "--Warning:Messages:noise-exceedance:Text=over the limit",
+                "--Warning:Messages:quiet-hours:Text=quiet hours", "--Warning:MinimumIntervalMinutes=0"],
             Dashboard = true,
         });
         _chromium = await Chromium.LaunchAsync();

@@ -10,6 +10,8 @@ public sealed record StackOptions
 
     public IReadOnlyList<string> IngestSettings { get; init; } = [];
 
+    public IReadOnlyList<string> AgentSettings { get; init; } = [];
+
     /// <summary>Runs the dashboard too (its demo accounts, <see cref="DashboardServer.DemoAccounts"/>), sharing ingest's alert store.</summary>
     public bool Dashboard { get; init; }
 
@@ -59,6 +61,9 @@ public sealed class RunningStack : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Waits until a service (by its project name, such as EdgeSafety.Ingest) has printed a line containing the text.</summary>
+    public Task WaitForOutputAsync(string service, string text) => _services.Single(s => s.Name == service).WaitForOutputAsync(text, Bound);
 
     /// <summary>Every service still running, none having logged an error.</summary>
     public void ShouldAllBeRunningWithoutErrors()
@@ -158,7 +163,7 @@ public sealed class RunningStack : IAsyncDisposable
         var simulator = Start("EdgeSafety.Simulators", simulatorPort, [$"--Simulator:Lines:0:DevicePath={_line.SlavePath}", .. options.SimulatorSettings]);
         var ingest = Start("EdgeSafety.Ingest", ingestPort,
             [$"--Mqtt:Port={_broker.Port}", $"--Influx:BaseAddress={_influx.BaseAddress}", .. alertStore, .. options.IngestSettings]);
-        var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), [$"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}"]);
+        var agent = Start("EdgeSafety.EdgeAgent", LoopbackPort.Next(), [$"--Mqtt:Port={_broker.Port}", $"--Agent:Buses:0:DevicePath={_line.MasterPath}", .. options.AgentSettings]);
 
         await simulator.WaitForOutputAsync("Serving noise-courtyard", Bound);
         await ingest.WaitForOutputAsync(ServiceProcess.ReadingsSubscribed, Bound);

@@ -31,11 +31,14 @@ public sealed class DashboardLiveStream : IAsyncDisposable
 
     public IReadOnlyList<(string Name, JsonElement Data)> Events => [.. _events];
 
+    /// <summary>Opens the stream and waits for its "ready" event: from then on, nothing published is missed.</summary>
     public static async Task<DashboardLiveStream> OpenAsync(DashboardSession session)
     {
         var response = await session.Http.GetAsync(new Uri("api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
-        return new DashboardLiveStream(await response.Content.ReadAsStreamAsync());
+        var stream = new DashboardLiveStream(await response.Content.ReadAsStreamAsync());
+        await stream.WaitForAsync("ready", _ => true, "the live stream's ready event");
+        return stream;
     }
 
     /// <summary>Waits for an event of the name that matches, and returns it.</summary>

@@ -18,6 +18,9 @@ public sealed record WarningRequest(string? Site, string? Gateway, string? Targe
 
 public sealed record WarningResult(bool Ok, string Id);
 
+/// <summary>The recorded warnings a gateway announced it can play; null when it has not said (an older agent, never seen online).</summary>
+public sealed record WarningMessages(IReadOnlyList<string>? Messages);
+
 public sealed record WardenView(string Id, string Name, string? Area);
 
 /// <summary>
@@ -86,6 +89,11 @@ public static class AlertEndpoints
             .Select(p => new WardenView(p.Id, p.Name, p.Area))).RequireAuthorization(DashboardPolicies.Warden);
 
         app.MapPost("/api/warnings", SendWarningAsync).RequireAuthorization(DashboardPolicies.Warden);
+        app.MapGet("/api/warnings/{site}/{gateway}/{target}/messages", (string site, string gateway, string target, UserScope scope, LiveHub live) =>
+            scope.CanSeeDevice(site, gateway, target, null)
+                ? Results.Ok(new WarningMessages(live.Gateway(site, gateway)?.WarningMessages))
+                : ApiResults.NotFound($"There is no device {target} on gateway {site}/{gateway}."))
+            .RequireAuthorization(DashboardPolicies.Warden);
     }
 
     /// <summary>The alerts the scope covers, newest first, each with its owner.</summary>
@@ -118,8 +126,8 @@ public static class AlertEndpoints
         }
     }
 
-    private static async Task<IResult> SendWarningAsync(WarningRequest body, HttpContext context, UserScope scope, GatewayCommands commands, AuditLog audit,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> SendWarningAsync(WarningRequest body, HttpContext context, UserScope scope, GatewayCommands commands, LiveHub live,
+        AuditLog audit, CancellationToken cancellationToken)
     {
         if (!Topics.IsValidId(body.Site) || !Topics.IsValidId(body.Gateway) || !Topics.IsValidId(body.Target))
         {
@@ -135,6 +143,14 @@ public static class AlertEndpoints
         if (!scope.CanSeeDevice(body.Site, body.Gateway, body.Target, null))
         {
             return ApiResults.NotFound($"There is no device {body.Target} on gateway {body.Site}/{body.Gateway}.");
+        }
+
+        // A key the gateway said it does not have would only come back refused from the site.
+        if (body.Message is not null && live.Gateway(body.Site, body.Gateway)?.WarningMessages is { } known && !known.Contains(body.Message))
+        {
+            return ApiResults.BadRequest(known.Count == 0
+                ? $"Gateway {body.Site}/{body.Gateway} plays no recorded warning (it has no player or no messages configured)."
+                : $"Gateway {body.Site}/{body.Gateway} has no recorded warning '{body.Message}'; it has: {string.Join(", ", known)}.");
         }
 
         var command = new WarnCommand(GatewayCommands.NewId(), body.Target, body.Message, body.Text);

@@ -105,7 +105,7 @@ public static class InstallerEndpoints
         });
 
         installer.MapPut("/devices/{site}/{device}/assignment", async (string site, string device, AssignmentRequest body, HttpContext context,
-            UserScope scope, AlertEngine engine, CurrentRegistry current, AuditLog audit, CancellationToken cancellationToken) =>
+            UserScope scope, AlertEngine engine, AuditLog audit, CancellationToken cancellationToken) =>
         {
             if (!scope.CanSeeSite(site) || !Topics.IsValidId(device))
             {
@@ -126,14 +126,14 @@ public static class InstallerEndpoints
 
             var assignment = new DeviceAssignment(site, device, body.Unit, body.Unit is null ? body.Building : null);
             await engine.Store.AssignDeviceAsync(assignment, cancellationToken);
-            current.Value = await engine.RefreshRegistryAsync(cancellationToken);
+            await engine.RefreshRegistryAsync(cancellationToken);
             await audit.AppendAsync(scope.Account.Name, "device-assignment", $"{site}/{device}", body.Unit is not null ? $"unit {body.Unit}" : $"building {body.Building}",
                 context.Address(), cancellationToken);
             return Results.Ok(assignment);
         });
 
         installer.MapPut("/devices/{site}/{device}/zone", async (string site, string device, NoiseZoneRequest body, HttpContext context,
-            UserScope scope, LiveHub live, AlertEngine engine, CurrentRegistry current, AuditLog audit, CancellationToken cancellationToken) =>
+            UserScope scope, LiveHub live, AlertEngine engine, AuditLog audit, CancellationToken cancellationToken) =>
         {
             if (!scope.CanSeeSite(site) || !Topics.IsValidId(device))
             {
@@ -152,7 +152,7 @@ public static class InstallerEndpoints
             }
 
             await engine.Store.SetNoiseZoneAsync(site, device, zone, cancellationToken);
-            current.Value = await engine.RefreshRegistryAsync(cancellationToken);
+            await engine.RefreshRegistryAsync(cancellationToken);
             await audit.AppendAsync(scope.Account.Name, "noise-zone", $"{site}/{device}", zone is null ? "from ingest's noise settings" : $"class {zone}",
                 context.Address(), cancellationToken);
             return Results.Ok(new NoiseZoneView(site, device, zone));

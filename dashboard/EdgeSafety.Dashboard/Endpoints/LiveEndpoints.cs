@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using EdgeSafety.Dashboard.Access;
-using EdgeSafety.Dashboard.Accounts;
 using EdgeSafety.Dashboard.Live;
 
 namespace EdgeSafety.Dashboard.Endpoints;
@@ -22,14 +21,15 @@ public static class LiveEndpoints
         app.MapGet("/api/live", (HttpContext context, LiveHub live, CurrentRegistry registry, CancellationToken cancellationToken) =>
         {
             var account = context.User.Account()!;
-            return TypedResults.ServerSentEvents(Stream(account, live.WatchAsync(() => new UserScope(account, registry.Value), cancellationToken)));
+            // A "ready" event first, once the stream is registered: it sends the response's headers at once (EventSource
+            // opens), says whose stream it is, and everything published after it reaches the stream.
+            var ready = new LiveEvent("ready", "", null, null, new { account.Name, Role = account.Role.ToString().ToLowerInvariant() });
+            return TypedResults.ServerSentEvents(Stream(live.WatchAsync(() => new UserScope(account, registry.Value), ready, cancellationToken)));
         }).RequireAuthorization();
     }
 
-    /// <summary>A "ready" event first: it sends the response's headers at once (EventSource opens) and says whose stream it is.</summary>
-    private static async IAsyncEnumerable<SseItem<object>> Stream(UserAccount account, IAsyncEnumerable<LiveEvent> events)
+    private static async IAsyncEnumerable<SseItem<object>> Stream(IAsyncEnumerable<LiveEvent> events)
     {
-        yield return new SseItem<object>(new { account.Name, Role = account.Role.ToString().ToLowerInvariant() }, "ready");
         await foreach (var live in events)
         {
             yield return new SseItem<object>(live.Payload, live.Name);

@@ -1,7 +1,6 @@
 using EdgeSafety.Alerts;
 using EdgeSafety.Dashboard.Access;
 using EdgeSafety.Dashboard.Accounts;
-using EdgeSafety.Dashboard.Live;
 using EdgeSafety.Notifications;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public static class PushEndpoints
                 ? Results.Ok(new PushKey(publicKey))
                 : ApiResults.NotFound("Web Push is not configured on this server (Notifications:WebPush)."));
 
-        push.MapPost("/subscriptions", async (PushSubscriptionRequest body, HttpContext context, UserScope scope, AlertEngine engine, CurrentRegistry current,
+        push.MapPost("/subscriptions", async (PushSubscriptionRequest body, HttpContext context, UserScope scope, AlertEngine engine,
             AuditLog audit, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (scope.Account.Person is not { } person || scope.Registry.Person(person) is null)
@@ -47,12 +46,12 @@ public static class PushEndpoints
             }
 
             await engine.Store.AddPushSubscriptionAsync(person, body.Endpoint, new WebPushKeys(body.Keys.P256dh, body.Keys.Auth), time.GetUtcNow(), cancellationToken);
-            current.Value = await engine.RefreshRegistryAsync(cancellationToken);
+            await engine.RefreshRegistryAsync(cancellationToken);
             await audit.AppendAsync(scope.Account.Name, "push-subscribe", person, endpoint.Host, context.Address(), cancellationToken);
             return Results.NoContent();
         });
 
-        push.MapDelete("/subscriptions", async ([FromBody] PushSubscriptionRequest body, UserScope scope, AlertEngine engine, CurrentRegistry current,
+        push.MapDelete("/subscriptions", async ([FromBody] PushSubscriptionRequest body, UserScope scope, AlertEngine engine,
             CancellationToken cancellationToken) =>
         {
             if (scope.Account.Person is not { } person || string.IsNullOrEmpty(body.Endpoint)
@@ -61,7 +60,7 @@ public static class PushEndpoints
                 return ApiResults.NotFound("You have no push subscription with that endpoint.");
             }
 
-            current.Value = await engine.RefreshRegistryAsync(cancellationToken);
+            await engine.RefreshRegistryAsync(cancellationToken);
             return Results.NoContent();
         });
     }

@@ -20,7 +20,6 @@ public sealed partial class AlertChangeFeed(AlertEngine engine, CurrentRegistry 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await engine.InitializeAsync(cancellationToken);
-        registry.Value = await engine.RegistryAsync();
         _position = await engine.Store.LatestChangeAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -33,7 +32,7 @@ public sealed partial class AlertChangeFeed(AlertEngine engine, CurrentRegistry 
         {
             try
             {
-                registry.Value = await engine.RefreshRegistryAsync(stoppingToken);
+                await engine.RefreshRegistryAsync(stoppingToken);
                 await PublishChangesAsync(stoppingToken);
                 failing = false;
             }

@@ -46,9 +46,9 @@ public sealed partial class ControlSubscriber(MqttClient mqtt, LiveHub live, Gat
     protected override void OnMessage(MqttMessage message)
     {
         var now = time.GetUtcNow();
-        if (GatewayStatus.TryParse(message.Topic, message.Payload, out var site, out var gateway, out var online))
+        if (GatewayStatus.TryParse(message.Topic, message.Payload, out var site, out var gateway, out var online, out var warnings))
         {
-            live.Update(site, gateway, online, now);
+            live.Update(site, gateway, online, warnings, now);
         }
         else if (Topics.TryParseEvents(message.Topic, out _))
         {

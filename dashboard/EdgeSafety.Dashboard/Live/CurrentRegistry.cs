@@ -2,14 +2,13 @@ using EdgeSafety.Alerts;
 
 namespace EdgeSafety.Dashboard.Live;
 
-/// <summary>The registry as last loaded from the shared store (refreshed by <see cref="AlertChangeFeed"/> when it changes).</summary>
-public sealed class CurrentRegistry
+/// <summary>
+/// The registry as last loaded from the shared store: the alert engine's, reloaded by <see cref="AlertChangeFeed"/>
+/// when the store's version moves and by every endpoint that changes it, never going back to an older load.
+/// </summary>
+public sealed class CurrentRegistry(AlertEngine engine)
 {
-    private Registry _value = new(new RegistryDocument());
+    private static readonly Registry Empty = new(new RegistryDocument());
 
-    public Registry Value
-    {
-        get => Volatile.Read(ref _value);
-        set => Volatile.Write(ref _value, value);
-    }
+    public Registry Value => engine.LoadedRegistry ?? Empty;
 }

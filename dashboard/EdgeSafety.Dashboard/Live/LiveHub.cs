@@ -21,8 +21,11 @@ public sealed record DeviceSnapshot(
 /// <summary>Whether a device answers its gateway, from its events (offline, online, tampered, restored) and its readings.</summary>
 public sealed record DeviceHealth(string Site, string Gateway, string Device, bool? Answering, string? LastEvent, DateTimeOffset? LastEventAt);
 
-/// <summary>A gateway's presence from its retained status topic.</summary>
-public sealed record GatewayPresence(string Site, string Gateway, string Status, DateTimeOffset StatusAt);
+/// <summary>
+/// A gateway's presence from its retained status topic, with the recorded warnings it announced it can play (null:
+/// it has not said, as an older agent does not).
+/// </summary>
+public sealed record GatewayPresence(string Site, string Gateway, string Status, DateTimeOffset StatusAt, IReadOnlyList<string>? WarningMessages = null);
 
 /// <summary>One event of the live stream, with where it happened so each watcher's scope can be applied.</summary>
 public sealed record LiveEvent(string Name, string Site, string? Building, string? Unit, object Payload);
@@ -76,9 +79,11 @@ public sealed class LiveHub(CurrentRegistry registry)
         Publish(new LiveEvent("device", source.Site, building, unit, health));
     }
 
-    public void Update(string site, string gateway, bool online, DateTimeOffset at)
+    /// <summary>An offline status (the will, which lists nothing) keeps the warnings the gateway announced when online.</summary>
+    public void Update(string site, string gateway, bool online, IReadOnlyList<string>? warnings, DateTimeOffset at)
     {
-        var presence = new GatewayPresence(site, gateway, online ? "online" : "offline", at);
+        var presence = new GatewayPresence(site, gateway, online ? "online" : "offline", at,
+            online ? warnings : warnings ?? _gateways.GetValueOrDefault((site, gateway))?.WarningMessages);
         _gateways[(site, gateway)] = presence;
         Publish(new LiveEvent("gateway", site, registry.Value.BuildingOfGateway(site, gateway), null, presence));
     }
@@ -94,8 +99,11 @@ public sealed class LiveHub(CurrentRegistry registry)
         }
     }
 
-    /// <summary>Every event the scope lets through, from now until the caller stops watching.</summary>
-    public async IAsyncEnumerable<LiveEvent> WatchAsync(Func<UserScope> scope,
+    /// <summary>
+    /// Every event the scope lets through, from now until the caller stops watching, after <paramref name="first"/>:
+    /// it comes once the watcher is registered, so whoever waits for it misses nothing published afterwards.
+    /// </summary>
+    public async IAsyncEnumerable<LiveEvent> WatchAsync(Func<UserScope> scope, LiveEvent first,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(WatcherQueueLength)
@@ -106,6 +114,7 @@ public sealed class LiveHub(CurrentRegistry registry)
         _watchers.TryAdd(channel, live => scope().CanSee(live.Site, live.Building, live.Unit));
         try
         {
+            yield return first;
             await foreach (var live in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return live;

@@ -44,6 +44,11 @@ export function t(key, params = {}) {
   return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** The message if the catalogue has one, else the fallback: for names that come from configuration, such as a gateway's recorded warnings. */
+export function tOr(key, fallback) {
+  return key in LANGUAGES[current].messages || key in LANGUAGES.en.messages ? t(key) : fallback;
+}
+
 /** Fills [data-i18n] (text), [data-i18n-label] (aria-label) and [data-i18n-placeholder] of a static subtree. */
 export function translate(root) {
   root.querySelectorAll("[data-i18n]").forEach(element => { element.textContent = t(element.dataset.i18n); });

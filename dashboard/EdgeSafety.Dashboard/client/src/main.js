@@ -12,6 +12,7 @@ import { unitView } from "./views/unit.js";
 import { installerView } from "./views/installer.js";
 import { reportsView } from "./views/reports.js";
 import { historyView } from "./views/history.js";
+import { auditView } from "./views/audit.js";
 
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");
@@ -28,6 +29,7 @@ const ROUTES = {
   install: { view: installerView, roles: ["installer", "admin"], menu: "nav.install" },
   reports: { view: reportsView, roles: ["warden", "admin", "landlord"], menu: "nav.reports" },
   unit: { view: unitView, roles: ["warden", "admin", "landlord"] },
+  audit: { view: auditView, roles: ["admin"], menu: "nav.audit" },
 };
 
 let user = null;

@@ -2,15 +2,12 @@
 // alert queue with its actions, and for the selected building its units, a live noise chart and the on-site warning.
 import { get, post, messageOf } from "../api.js";
 import { h, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, tOr } from "../i18n.js";
 import { coalesced, onLive } from "../live.js";
 import { alertQueue } from "../components/alerts.js";
 import { unitPowers } from "../components/unit-power.js";
 import { districtMap } from "../components/map.js";
 import { liveDeviceChart } from "../components/live-chart.js";
-
-// Keys of recordings in the gateways' Warning:Messages (edge-agent/README.md).
-const WARNING_MESSAGES = ["quiet-hours", "no-indoor-charging"];
 
 export async function districtView(main, { user }) {
   const mapPanel = h("section", { class: "panel map-panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, t("map.title")));
@@ -65,13 +62,30 @@ export async function districtView(main, { user }) {
   function warningForm(sensors) {
     if (!sensors.length) return h("p", { class: "muted" }, t("warning.noSensor"));
     const target = h("select", { id: "warning-target" }, sensors.map(sensor => h("option", { value: sensor.device }, sensor.device)));
-    const message = h("select", { id: "warning-message" }, WARNING_MESSAGES.map(name => h("option", { value: name }, t(`warning.message.${name}`))));
+    const message = h("select", { id: "warning-message" });
+    const send = h("button", { type: "submit", class: "danger", disabled: true }, t("warning.send"));
     const status = h("p", { role: "status", class: "action-status" });
     const form = h("form", { class: "warning" },
       h("h3", {}, t("warning.title")),
       h("label", { for: "warning-target" }, t("warning.target")), target,
       h("label", { for: "warning-message" }, t("warning.message")), message,
-      h("button", { type: "submit", class: "danger" }, t("warning.send")), status);
+      send, status);
+    // Only the recordings the sensor's gateway announced it has (its Warning:Messages), asked again per loudspeaker.
+    async function loadMessages() {
+      const sensor = sensors.find(item => item.device === target.value);
+      send.disabled = true;
+      replace(message);
+      try {
+        const { messages } = await get(`/api/warnings/${encodeURIComponent(sensor.site)}/${encodeURIComponent(sensor.gateway)}/${encodeURIComponent(sensor.device)}/messages`);
+        replace(message, (messages ?? []).map(name => h("option", { value: name }, tOr(`warning.message.${name}`, name))));
+        send.disabled = !messages?.length;
+        replace(status, messages == null ? t("warning.unannounced") : messages.length ? "" : t("warning.noMessages"));
+      } catch (error) {
+        replace(status, messageOf(error));
+      }
+    }
+    target.addEventListener("change", loadMessages);
+    loadMessages();
     form.addEventListener("submit", async event => {
       event.preventDefault();
       const sensor = sensors.find(item => item.device === target.value);
