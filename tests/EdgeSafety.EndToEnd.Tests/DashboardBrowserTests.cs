@@ -216,6 +216,12 @@ public sealed partial class DashboardBrowserTests(DashboardStack dashboard) : ID
         await Assertions.Expect(page.Locator(".steps li")).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator(".steps li[data-step='readings-arriving']")).ToHaveAttributeAsync("data-ok", "true");
         await ScreenshotAsync(page, "installer-check");
+
+        // A one-time enrolment code for the gateway, with the command that redeems it on site.
+        await page.Locator("#enrolment-code").ClickAsync();
+        var code = await page.Locator(".enrolment-result code.enrolment-code").TextContentAsync(new() { Timeout = (float)Bound.TotalMilliseconds });
+        code.Should().NotBeNullOrWhiteSpace();
+        await Assertions.Expect(page.Locator(".enrolment-result")).ToContainTextAsync($"enrol --server {dashboard.Dashboard.GetLeftPart(UriPartial.Authority)} --code {code}");
         _scriptErrors.Should().BeEmpty();
     }
 

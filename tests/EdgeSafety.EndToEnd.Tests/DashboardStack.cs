@@ -1,3 +1,4 @@
+using EdgeSafety.TestSupport;
 using Microsoft.Playwright;
 
 namespace EdgeSafety.EndToEnd.Tests;
@@ -16,6 +17,9 @@ public sealed class DashboardCollection : ICollectionFixture<DashboardStack>
 public sealed class DashboardStack : IAsyncLifetime
 {
     private Chromium? _chromium;
+
+    /// <summary>The CA a gateway would be handed at enrolment: the dashboard checks that the file exists.</summary>
+    private readonly TestCertificates _certificates = TestCertificates.Create();
 
     public RunningStack Stack { get; private set; } = null!;
 
@@ -37,6 +41,8 @@ public sealed class DashboardStack : IAsyncLifetime
             AgentSettings = ["--Warning:Player=/bin/echo", "--Warning:Arguments:0={message}", "--Warning:Messages:noise-exceedance:Text=over the limit",
                 "--Warning:Messages:quiet-hours:Text=quiet hours", "--Warning:MinimumIntervalMinutes=0"],
             Dashboard = true,
+            // Enrolment codes can be issued (redeeming one, which needs the secured broker, is the provisioning tests' part).
+            DashboardSettings = ["--Provisioning:GatewayBroker:Host=127.0.0.1", $"--Provisioning:GatewayBroker:CaFile={_certificates.CaFile}"],
         });
         _chromium = await Chromium.LaunchAsync();
     }
@@ -52,6 +58,8 @@ public sealed class DashboardStack : IAsyncLifetime
         {
             await Stack.DisposeAsync();
         }
+
+        _certificates.Dispose();
     }
 
     /// <summary>A fresh browser profile (own cookies and storage) on the dashboard, in the given language.</summary>
