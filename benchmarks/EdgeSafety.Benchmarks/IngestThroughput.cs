@@ -326,7 +326,7 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
     {
         for (var round = 1; ; round++)
         {
-            var cpu = ChainCpu.Start([.. ingests.Select(i => (Ingest, i.Process.Id))], ingests[0].Process.Id);
+            var cpu = ChainCpu.Start([(Ingest, ingests[0].Process.Id)], ingests[0].Process.Id);
             var readings = await WarmUpRoundAsync(ingests);
             var usage = cpu.Stop(readings, WarmUp);
             var jit = usage.Threads.Where(t => t.Name == JitThread).Sum(t => t.MicrosecondsPerReading);
