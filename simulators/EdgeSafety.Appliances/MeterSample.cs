@@ -26,7 +26,35 @@ public readonly record struct MeterSample(
     double PowerFactor,
     double FrequencyHz,
     double ThdIPct,
-    HarmonicPercents Harmonics);
+    HarmonicPercents Harmonics)
+{
+    /// <summary>The protocol's value names of the current's harmonics, by order (index 2 is h2_pct), made once.</summary>
+    private static readonly string[] HarmonicValueNames = [.. Enumerable.Range(0, HarmonicPercents.LastOrder + 1).Select(order => $"h{order}_pct")];
+
+    /// <summary>
+    /// Writes what a harmonic meter reports of this sample under the protocol's value names (docs/protocol.md), all but
+    /// the energy register, which is the meter's running total and so its owner's. Publishers that send the values as
+    /// JSON round them to <paramref name="decimals"/> places, as a meter's display would, to keep payloads realistic.
+    /// </summary>
+    public void WriteValues(IDictionary<string, double> values, int? decimals = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        values["voltage_v"] = Round(VoltageV, decimals);
+        values["current_a"] = Round(CurrentA, decimals);
+        values["power_w"] = Round(PowerW, decimals);
+        values["apparent_va"] = Round(ApparentVa, decimals);
+        values["reactive_var"] = Round(ReactiveVar, decimals);
+        values["power_factor"] = Round(PowerFactor, decimals);
+        values["frequency_hz"] = Round(FrequencyHz, decimals);
+        values["thd_i_pct"] = Round(ThdIPct, decimals);
+        for (var order = HarmonicPercents.FirstOrder; order <= HarmonicPercents.LastOrder; order++)
+        {
+            values[HarmonicValueNames[order]] = Round(Harmonics[order], decimals);
+        }
+    }
+
+    private static double Round(double value, int? decimals) => decimals is { } places ? Math.Round(value, places) : value;
+}
 
 /// <summary>The current's harmonics 2..31 in % of its fundamental.</summary>
 public readonly struct HarmonicPercents : IEquatable<HarmonicPercents>

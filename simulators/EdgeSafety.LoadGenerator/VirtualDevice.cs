@@ -114,23 +114,8 @@ public sealed class VirtualDevice
 
         var sample = _household.Advance(elapsed);
         _energyKwh += sample.PowerW * elapsed.TotalHours / 1000;
-        var values = new Dictionary<string, double>(40)
-        {
-            ["voltage_v"] = Math.Round(sample.VoltageV, 1),
-            ["current_a"] = Math.Round(sample.CurrentA, 3),
-            ["power_w"] = Math.Round(sample.PowerW, 1),
-            ["apparent_va"] = Math.Round(sample.ApparentVa, 1),
-            ["reactive_var"] = Math.Round(sample.ReactiveVar, 1),
-            ["power_factor"] = Math.Round(sample.PowerFactor, 3),
-            ["frequency_hz"] = Math.Round(sample.FrequencyHz, 2),
-            ["energy_kwh"] = Math.Round(_energyKwh, 3),
-            ["thd_i_pct"] = Math.Round(sample.ThdIPct, 2),
-        };
-        for (var order = 2; order <= 31; order++)
-        {
-            values[$"h{order}_pct"] = Math.Round(sample.Harmonics[order], 2);
-        }
-
+        var values = new Dictionary<string, double>(40) { ["energy_kwh"] = Math.Round(_energyKwh, 3) };
+        sample.WriteValues(values, decimals: 3);
         return values;
     }
 

@@ -136,19 +136,8 @@ public sealed class ChargingAlertTests : IAsyncLifetime
 
     private static Task PublishAsync(MqttClient publisher, string device, string unit, long seq, MeterSample sample)
     {
-        var values = new Dictionary<string, double>
-        {
-            ["voltage_v"] = Math.Round(sample.VoltageV, 2),
-            ["current_a"] = Math.Round(sample.CurrentA, 4),
-            ["power_w"] = Math.Round(sample.PowerW, 2),
-            ["reactive_var"] = Math.Round(sample.ReactiveVar, 2),
-            ["power_factor"] = Math.Round(sample.PowerFactor, 4),
-            ["thd_i_pct"] = Math.Round(sample.ThdIPct, 2),
-        };
-        for (var order = 2; order <= 31; order++)
-        {
-            values[$"h{order}_pct"] = Math.Round(sample.Harmonics[order], 3);
-        }
+        var values = new Dictionary<string, double>();
+        sample.WriteValues(values, decimals: 3);
 
         var reading = new Reading(device, DeviceKind.Meter, "harmonic-meter", unit, seq, sample.Timestamp, values);
         return publisher.PublishAsync(Topics.Readings("haizhu", "gw-01", device), ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);

@@ -9,9 +9,6 @@ namespace EdgeSafety.Simulators.Models;
 /// </summary>
 public sealed class HouseholdMeterModel(LiveHousehold household, double timeScale) : IValueModel
 {
-    private static readonly string[] HarmonicNames = Enumerable.Range(HarmonicPercents.FirstOrder, HarmonicPercents.LastOrder - HarmonicPercents.FirstOrder + 1)
-        .Select(order => $"h{order}_pct").ToArray();
-
     // A meter that has been in service for a while.
     private double _energyKwh = 1_234.5;
 
@@ -22,18 +19,7 @@ public sealed class HouseholdMeterModel(LiveHousehold household, double timeScal
         var simulated = elapsed * timeScale;
         var sample = household.Advance(simulated);
         _energyKwh += sample.PowerW * simulated.TotalHours / 1_000;
-        values["voltage_v"] = sample.VoltageV;
-        values["current_a"] = sample.CurrentA;
-        values["power_w"] = sample.PowerW;
-        values["apparent_va"] = sample.ApparentVa;
-        values["reactive_var"] = sample.ReactiveVar;
-        values["power_factor"] = sample.PowerFactor;
-        values["frequency_hz"] = sample.FrequencyHz;
+        sample.WriteValues(values);
         values["energy_kwh"] = _energyKwh;
-        values["thd_i_pct"] = sample.ThdIPct;
-        for (var order = HarmonicPercents.FirstOrder; order <= HarmonicPercents.LastOrder; order++)
-        {
-            values[HarmonicNames[order - HarmonicPercents.FirstOrder]] = sample.Harmonics[order];
-        }
     }
 }
