@@ -4,8 +4,9 @@ namespace EdgeSafety.Analytics.Charging;
 /// E-bike charging detection for one meter, reading by reading in time order: steps in the household total become
 /// tracked loads; each added load is fingerprinted and classified at checkpoints after it came on (10, 15, 20 ...
 /// seconds); it is confirmed as charging when <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive
-/// checkpoints reach <see cref="ChargingDetectorOptions.ConfirmProbability"/> (a few seconds of latency for far
-/// fewer false alarms), and is then followed as a session to its end. Not thread-safe: one caller per meter.
+/// checkpoints reach <see cref="ChargingDetectorOptions.ConfirmProbability"/> (or, for a basic meter,
+/// <see cref="ChargingDetectorOptions.BasicConfirmProbability"/>): a few seconds of latency for far fewer false
+/// alarms. It is then followed as a session to its end. Not thread-safe: one caller per meter.
 /// </summary>
 public sealed class ChargingDetector
 {
@@ -23,7 +24,16 @@ public sealed class ChargingDetector
     private const double OffMatchShare = 0.3;
     private const double OffMatchMinW = 20;
 
+    /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
+    private const double BaselineJitterSeconds = 60;
+
+    /// <summary>Enough recent readings of the total for <see cref="BaselineJitterSeconds"/> at 1 s sampling.</summary>
+    private const int RecentCapacity = 64;
+
     private readonly IChargingClassifier _classifier;
+    private readonly double[] _recentSeconds = new double[RecentCapacity];
+    private readonly double[] _recentPowers = new double[RecentCapacity];
+    private int _recentCount;
     private readonly ChargingDetectorOptions _options;
     private readonly StepDetector _steps;
     private readonly List<TrackedLoad> _loads = [];
@@ -62,6 +72,7 @@ public sealed class ChargingDetector
         _lastAt = at;
         var tier = observation.Tier;
         var reading = LoadVector.Of(observation);
+        Remember(at, reading.PowerW);
         if (_steps.TryObserve(at, reading, out var step))
         {
             OnStep(step, tier);
@@ -105,7 +116,7 @@ public sealed class ChargingDetector
 
         if (step.Delta.PowerW >= _options.CandidateMinW)
         {
-            var load = new TrackedLoad(step, before, tier);
+            var load = new TrackedLoad(step, before, tier, JitterBefore(step.PreviousAt));
             if (step.Delta.PowerW > _options.CandidateMaxW)
             {
                 // Followed so that its switch-off is recognised, never classified.
@@ -119,6 +130,52 @@ public sealed class ChargingDetector
                 _loads.RemoveAt(oldest >= 0 ? oldest : 0);
             }
         }
+    }
+
+    private void Remember(DateTimeOffset at, double powerW)
+    {
+        var index = _recentCount % RecentCapacity;
+        _recentSeconds[index] = (at - DateTimeOffset.UnixEpoch).TotalSeconds;
+        _recentPowers[index] = powerW;
+        _recentCount++;
+    }
+
+    /// <summary>
+    /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
+    /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes.
+    /// </summary>
+    private double JitterBefore(DateTimeOffset until)
+    {
+        var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
+        double squares = 0;
+        var changes = 0;
+        var oldest = Math.Max(0, _recentCount - RecentCapacity);
+        for (var k = _recentCount - 1; k > oldest; k--)
+        {
+            var i = k % RecentCapacity;
+            var previous = (k - 1) % RecentCapacity;
+            if (_recentSeconds[i] > end)
+            {
+                continue;
+            }
+
+            if (_recentSeconds[previous] < end - BaselineJitterSeconds)
+            {
+                break;
+            }
+
+            var change = _recentPowers[i] - _recentPowers[previous];
+            if (Math.Abs(change) >= _options.MinStepW)
+            {
+                // A load switching, not flicker.
+                continue;
+            }
+
+            squares += change * change;
+            changes++;
+        }
+
+        return changes < 2 ? double.NaN : Math.Sqrt(squares / changes);
     }
 
     private TrackedLoad? MatchSwitchOff(double dropW)
@@ -168,7 +225,7 @@ public sealed class ChargingDetector
 
         Fingerprint.Compute(load, at, _fingerprint);
         var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
-        if (probability >= _options.ConfirmProbability)
+        if (probability >= (load.Tier == MeterTier.Basic ? _options.BasicConfirmProbability : _options.ConfirmProbability))
         {
             load.Hits++;
             load.HitProbabilitySum += probability;

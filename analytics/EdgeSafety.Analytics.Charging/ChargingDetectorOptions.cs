@@ -27,6 +27,13 @@ public sealed class ChargingDetectorOptions
     [Range(0.01, 1.0)]
     public double ConfirmProbability { get; set; } = 0.8;
 
+    /// <summary>
+    /// The same for a basic meter (power and power factor only), where a refrigerator larger than any seen in training
+    /// makes a charger-like step: a higher bar trades some recall for fewer false alarms (docs/charging-diagnosis.md).
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double BasicConfirmProbability { get; set; } = 0.9;
+
     /// <summary>How many successive checkpoints (at 10, 15, 20, 25, 30, 40, 50, 60, 75, 90 s ...) must reach it.</summary>
     [Range(1, 10)]
     public int ConfirmCheckpoints { get; set; } = 2;

@@ -29,6 +29,9 @@ public static class Fingerprint
         "initial_power_factor",
         "initial_thd_ratio",
         "jitter_30s",
+        "baseline_jitter_ratio",
+        "own_jitter_ratio",
+        "residual_300s",
     ];
 
     public static int Count => Names.Count;
@@ -68,10 +71,10 @@ public static class Fingerprint
         features[1] = (float)power;
         features[2] = (float)initial.PowerW;
         features[3] = (float)current.ApparentVa;
-        features[4] = Ratio(current.PowerW, current.ApparentVa);
+        features[4] = PowerFactor(current);
         features[ReactiveVar] = (float)current.ReactiveVar;
         features[ReactiveRatio] = Ratio(current.ReactiveVar, current.PowerW);
-        var fundamental = current.FundamentalA;
+        var fundamental = current.Fundamental;
         var usable = Math.Abs(fundamental) >= MinFundamentalA;
         features[ThdRatio] = usable ? Ratio(current.DistortionA, fundamental) : float.NaN;
         for (var i = 0; i < OddHarmonics.Count; i++)
@@ -81,15 +84,29 @@ public static class Fingerprint
 
         features[15] = Ratio(load.InrushW, initial.PowerW);
         features[16] = (float)load.Variation(now, 60);
-        features[17] = (float)load.SlopePercentPerMinute(now, 300);
+        var (slope, residual) = load.Trend(now, 300);
+        features[17] = (float)slope;
         features[18] = Ratio(power, initial.PowerW);
         features[19] = Ratio(load.MinPowerW, initial.PowerW);
         features[20] = Ratio(load.MaxPowerW, initial.PowerW);
         features[21] = (float)load.MeanIntervalSeconds;
-        features[22] = Ratio(initial.PowerW, initial.ApparentVa);
-        features[InitialThdRatio] = Math.Abs(initial.FundamentalA) >= MinFundamentalA ? Ratio(initial.DistortionA, initial.FundamentalA) : float.NaN;
-        features[24] = (float)load.Jitter(now, 30);
+        features[22] = PowerFactor(initial);
+        features[InitialThdRatio] = Math.Abs(initial.Fundamental) >= MinFundamentalA ? Ratio(initial.DistortionA, initial.Fundamental) : float.NaN;
+        var (jitterW, meanW) = load.JitterW(now, 30);
+        var usableMean = Math.Abs(meanW) >= 1;
+        features[24] = usableMean ? Ratio(jitterW, meanW) : float.NaN;
+        features[25] = Ratio(load.BaselineJitterW, power);
+        features[26] = usableMean && !double.IsNaN(load.BaselineJitterW)
+            ? Ratio(Math.Sqrt(Math.Max(0, (jitterW * jitterW) - (load.BaselineJitterW * load.BaselineJitterW))), meanW)
+            : float.NaN;
+        features[27] = (float)residual;
         Mask(load.Tier, features);
+    }
+
+    private static float PowerFactor(in LoadVector load)
+    {
+        var (numerator, denominator) = load.PowerFactor;
+        return Ratio(numerator, denominator);
     }
 
     /// <summary>A ratio bounded to ±10 (NaN stays NaN): a near-zero denominator must not make an outlier the trees split on.</summary>

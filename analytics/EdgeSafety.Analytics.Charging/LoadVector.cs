@@ -6,7 +6,10 @@ namespace EdgeSafety.Analytics.Charging;
 /// The electrical quantities of a load (or of the whole household) that add when loads are switched on together:
 /// active power, apparent power, reactive power, fundamental current, distortion current and the odd harmonic
 /// currents in amperes. Meters give harmonic magnitudes, not phases, so harmonic currents of two loads add only
-/// approximately (exactly for rectifier loads, whose harmonics share their phase); NaN is "not measured".
+/// approximately (exactly for rectifier loads, whose harmonics share their phase); NaN is "not measured". Magnitudes
+/// (apparent power, fundamental current) do not add between loads of different power factor; the fundamental's
+/// in-phase and quadrature parts (active and reactive current) do, so where the meter gives reactive power the
+/// added load's fundamental and power factor are taken from those.
 /// </summary>
 internal struct LoadVector
 {
@@ -14,8 +17,19 @@ internal struct LoadVector
     public double ApparentVa;
     public double ReactiveVar;
     public double FundamentalA;
+    public double ActiveA;
+    public double ReactiveA;
     public double DistortionA;
     public HarmonicAmperes Harmonics;
+
+    /// <summary>The fundamental current's magnitude: exact for a difference of readings where reactive power is measured.</summary>
+    public readonly double Fundamental => double.IsNaN(ReactiveA) ? FundamentalA : Math.Sqrt((ActiveA * ActiveA) + (ReactiveA * ReactiveA));
+
+    /// <summary>Active power over apparent power; from the current's parts where reactive power and THD are measured (a load added to a motor's lagging current adds less apparent power than its own).</summary>
+    public readonly (double Numerator, double Denominator) PowerFactor =>
+        double.IsNaN(ReactiveA) || double.IsNaN(DistortionA)
+            ? (PowerW, ApparentVa)
+            : (ActiveA, Math.Sqrt((Fundamental * Fundamental) + (DistortionA * DistortionA)));
 
     public static LoadVector Of(in MeterObservation observation)
     {
@@ -34,6 +48,8 @@ internal struct LoadVector
             ApparentVa = apparent,
             ReactiveVar = observation.ReactiveVar ?? double.NaN,
             FundamentalA = fundamental,
+            ActiveA = observation.VoltageV > 0 ? observation.PowerW / observation.VoltageV : double.NaN,
+            ReactiveA = observation.VoltageV > 0 && observation.ReactiveVar is { } reactive ? reactive / observation.VoltageV : double.NaN,
             DistortionA = fundamental * thd / 100,
         };
         for (var i = 0; i < OddHarmonics.Count; i++)
@@ -52,6 +68,8 @@ internal struct LoadVector
             ApparentVa = a.ApparentVa - b.ApparentVa,
             ReactiveVar = a.ReactiveVar - b.ReactiveVar,
             FundamentalA = a.FundamentalA - b.FundamentalA,
+            ActiveA = a.ActiveA - b.ActiveA,
+            ReactiveA = a.ReactiveA - b.ReactiveA,
             DistortionA = a.DistortionA - b.DistortionA,
         };
         for (var i = 0; i < OddHarmonics.Count; i++)
@@ -70,6 +88,8 @@ internal struct LoadVector
             ApparentVa = a.ApparentVa + b.ApparentVa,
             ReactiveVar = a.ReactiveVar + b.ReactiveVar,
             FundamentalA = a.FundamentalA + b.FundamentalA,
+            ActiveA = a.ActiveA + b.ActiveA,
+            ReactiveA = a.ReactiveA + b.ReactiveA,
             DistortionA = a.DistortionA + b.DistortionA,
         };
         for (var i = 0; i < OddHarmonics.Count; i++)
@@ -88,6 +108,8 @@ internal struct LoadVector
         result.ApparentVa /= 2;
         result.ReactiveVar /= 2;
         result.FundamentalA /= 2;
+        result.ActiveA /= 2;
+        result.ReactiveA /= 2;
         result.DistortionA /= 2;
         for (var i = 0; i < OddHarmonics.Count; i++)
         {

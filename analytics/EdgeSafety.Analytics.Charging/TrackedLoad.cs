@@ -18,9 +18,10 @@ internal sealed class TrackedLoad
     private double _intervalSum;
     private DateTimeOffset _lastAt;
 
-    public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier)
+    public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier, double baselineJitterW)
     {
         Start = step.At;
+        BaselineJitterW = baselineJitterW;
         PreviousAt = step.PreviousAt;
         Baseline = baseline;
         InitialDelta = step.Delta;
@@ -42,6 +43,12 @@ internal sealed class TrackedLoad
     public LoadVector InitialDelta { get; }
 
     public double InrushW { get; }
+
+    /// <summary>
+    /// How much the household total flickered before the load came on (RMS change from reading to reading, W): the
+    /// loads already on keep flickering in this load's contribution, so its own flicker is what exceeds this.
+    /// </summary>
+    public double BaselineJitterW { get; }
 
     /// <summary>The lowest tier of the readings it was seen with: features above it are blank.</summary>
     public MeterTier Tier { get; private set; }
@@ -132,15 +139,15 @@ internal sealed class TrackedLoad
     }
 
     /// <summary>
-    /// The root mean square of the change from one reading to the next over the last <paramref name="seconds"/>, over
-    /// the mean power; NaN with fewer than three readings. Unlike <see cref="Variation"/> a slow trend hardly moves
-    /// it: it measures flicker (a TV's picture, a PC's work), which a charger's regulated output does not have.
+    /// The root mean square of the change from one reading to the next over the last <paramref name="seconds"/> (W),
+    /// and the mean power; NaN with fewer than three readings. Unlike <see cref="Variation"/> a slow trend hardly
+    /// moves it: it measures flicker (a TV's picture, a PC's work), which a charger's regulated output does not have.
     /// </summary>
-    public double Jitter(DateTimeOffset now, double seconds)
+    public (double RmsW, double MeanW) JitterW(DateTimeOffset now, double seconds)
     {
         if (_times is null || _powers is null)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
         var from = (now - Start).TotalSeconds - seconds;
@@ -160,19 +167,23 @@ internal sealed class TrackedLoad
             count++;
         }
 
-        return count < 2 || Math.Abs(sum / count) < 1 ? double.NaN : Math.Sqrt(squares / count) / Math.Abs(sum / count);
+        return count < 2 ? (double.NaN, double.NaN) : (Math.Sqrt(squares / count), sum / count);
     }
 
-    /// <summary>The least-squares slope of the power over the last <paramref name="seconds"/>, in % of its mean per minute.</summary>
-    public double SlopePercentPerMinute(DateTimeOffset now, double seconds)
+    /// <summary>
+    /// The least-squares line through the power over the last <paramref name="seconds"/>: its slope in % of the mean
+    /// per minute, and the standard deviation around it over the mean (what is left once a charger's slow trend is
+    /// taken out: next to nothing for a regulated output, a picture's or a PC's work for the others).
+    /// </summary>
+    public (double SlopePercentPerMinute, double Residual) Trend(DateTimeOffset now, double seconds)
     {
         if (_times is null || _powers is null)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
         var age = (now - Start).TotalSeconds;
-        double n = 0, st = 0, sp = 0, stt = 0, stp = 0, first = double.NaN, last = double.NaN;
+        double n = 0, st = 0, sp = 0, stt = 0, stp = 0, spp = 0, first = double.NaN, last = double.NaN;
         for (var k = 0; k < _historyCount; k++)
         {
             var i = (_historyStart + k) % HistoryCapacity;
@@ -190,16 +201,21 @@ internal sealed class TrackedLoad
             sp += p;
             stt += t * t;
             stp += t * p;
+            spp += p * p;
         }
 
         var denominator = (n * stt) - (st * st);
         if (n < 3 || last - first < 5 || denominator <= 0 || Math.Abs(sp / n) < 1)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
         var slope = ((n * stp) - (st * sp)) / denominator;
-        return slope * 60 / Math.Abs(sp / n) * 100;
+        var mean = Math.Abs(sp / n);
+
+        // Residual sum of squares of the fit: Spp - Sp²/n - slope · (Stp - St·Sp/n), centred sums.
+        var residual = (spp - (sp * sp / n)) - (slope * (stp - (st * sp / n)));
+        return (slope * 60 / mean * 100, Math.Sqrt(Math.Max(0, residual) / n) / mean);
     }
 
     private (double Sum, double Squares, int Count) Sums(DateTimeOffset now, double seconds)

@@ -19,7 +19,7 @@ internal sealed class FingerprintSource
         var start = new DateTimeOffset(2026, 11, 22, 21, 0, 0, TimeSpan.FromHours(8));
         var before = Reading(start, 120);
         var after = Reading(start, 370);
-        var load = new TrackedLoad(new Step(start, start.AddSeconds(-1), after - before, 265, start.AddSeconds(1)), before, MeterTier.Harmonic);
+        var load = new TrackedLoad(new Step(start, start.AddSeconds(-1), after - before, 265, start.AddSeconds(1)), before, MeterTier.Harmonic, baselineJitterW: 1.5);
         var at = start.AddSeconds(1);
         for (var second = 2; second <= 300; second++)
         {
