@@ -77,7 +77,8 @@ public sealed class ChargingDetector
         {
             OnStep(step, tier);
         }
-        else if (_steps.IsPending)
+
+        if (_steps.IsPending)
         {
             // Loads are followed on settled readings only, so a change under way is not taken for their own.
             return _events;
@@ -99,9 +100,10 @@ public sealed class ChargingDetector
     private void OnStep(in Step step, MeterTier tier)
     {
         var before = _steps.Level - step.Delta;
+        TrackedLoad? ended = null;
         if (step.Delta.PowerW < 0)
         {
-            var ended = MatchSwitchOff(step.Delta.PowerW);
+            ended = MatchSwitchOff(step.Delta.PowerW);
             if (ended is not null)
             {
                 _loads.Remove(ended);
@@ -109,12 +111,32 @@ public sealed class ChargingDetector
             }
         }
 
+        // A switch-on whose rise the step detector took before it was over (a charger's soft start) gets the rest of
+        // it: the next step up straight after it, or what a switch-off overlapping it had beyond the ended load's draw.
+        var stepAt = step.At;
+        var rising = _loads.LastOrDefault(load => load.StillRising && (stepAt - load.Start).TotalSeconds <= StepDetector.MaxPendingSeconds);
+        var continuesRise = rising is not null && ended is null && step.Delta.PowerW > 0 && step.PreviousAt == rising.RiseTakenAt;
         foreach (var load in _loads)
         {
-            load.ShiftBaseline(step.Delta);
+            if (load != rising)
+            {
+                load.ShiftBaseline(step.Delta);
+            }
+            else if (ended is not null)
+            {
+                load.ShiftBaseline(default(LoadVector) - ended.Contribution);
+            }
+            else if (continuesRise)
+            {
+                load.ContinueRise(step);
+            }
+            else
+            {
+                load.ShiftBaseline(step.Delta);
+            }
         }
 
-        if (step.Delta.PowerW >= _options.CandidateMinW)
+        if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
             var load = new TrackedLoad(step, before, tier, JitterBefore(step.PreviousAt));
             if (step.Delta.PowerW > _options.CandidateMaxW)

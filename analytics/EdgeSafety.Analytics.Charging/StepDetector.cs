@@ -6,19 +6,22 @@ namespace EdgeSafety.Analytics.Charging;
 /// <param name="Delta">New settled level minus the old one.</param>
 /// <param name="FirstPowerW">The power change the first changed reading showed (above the settled change: an inrush).</param>
 /// <param name="SettledAt">The reading at which the new level was taken.</param>
-internal readonly record struct Step(DateTimeOffset At, DateTimeOffset PreviousAt, LoadVector Delta, double FirstPowerW, DateTimeOffset SettledAt);
+/// <param name="Settled">False when the change was still moving and was taken where it was (a ramp such as a charger's soft start).</param>
+internal readonly record struct Step(DateTimeOffset At, DateTimeOffset PreviousAt, LoadVector Delta, double FirstPowerW, DateTimeOffset SettledAt, bool Settled = true);
 
 /// <summary>
 /// Finds steps in the household's active power, robust to meter noise and to sampling from 1 s to 60 s, regular or
 /// not. A reading that leaves the settled level by more than the threshold opens a change; the change is a step
 /// once two readings agree on a new level (a start-up transient is thereby skipped), and is dropped when the
-/// power comes back to the old level (a spike). A change still moving after <see cref="MaxPendingReadings"/>
-/// readings or <see cref="MaxPendingSeconds"/> is taken as settled where it is: a slow ramp is still a step.
+/// power comes back to the old level (a spike); one that goes on past the old level the other way is two changes
+/// (a load switching off while another's switch-on is still rising). A change still moving after
+/// <see cref="MaxPendingReadings"/> readings or <see cref="MaxPendingSeconds"/> is taken as settled where it is: a
+/// slow ramp is still a step.
 /// </summary>
 internal sealed class StepDetector(ChargingDetectorOptions options)
 {
     private const int MaxPendingReadings = 4;
-    private const double MaxPendingSeconds = 30;
+    public const double MaxPendingSeconds = 30;
 
     private readonly LoadVector[] _pending = new LoadVector[MaxPendingReadings];
     private readonly DateTimeOffset[] _pendingAt = new DateTimeOffset[MaxPendingReadings];
@@ -67,6 +70,28 @@ internal sealed class StepDetector(ChargingDetectorOptions options)
             return false;
         }
 
+        if (Math.Sign(reading.PowerW - _level.PowerW) != Math.Sign(_pending[0].PowerW - _level.PowerW))
+        {
+            // Past the old level the other way: a second load switched in the opposite direction while the first
+            // was still settling (a charger's soft start, a rice cooker switching off). The first change is a step
+            // up to its furthest reading; the second starts from there.
+            var furthest = 0;
+            for (var i = 1; i < _pendingCount; i++)
+            {
+                if (Math.Abs(_pending[i].PowerW - _level.PowerW) > Math.Abs(_pending[furthest].PowerW - _level.PowerW))
+                {
+                    furthest = i;
+                }
+            }
+
+            step = new Step(_pendingAt[0], _levelAt, _pending[furthest] - _level, _pending[0].PowerW - _level.PowerW, _pendingAt[furthest], Settled: false);
+            _level = _pending[furthest];
+            _levelAt = _pendingAt[furthest];
+            _pendingCount = 0;
+            Pend(at, reading);
+            return true;
+        }
+
         var last = _pending[_pendingCount - 1];
         var settled = Math.Abs(reading.PowerW - last.PowerW) < Threshold(reading.PowerW);
         var tooLong = _pendingCount == MaxPendingReadings || (at - _pendingAt[0]).TotalSeconds > MaxPendingSeconds;
@@ -77,7 +102,7 @@ internal sealed class StepDetector(ChargingDetectorOptions options)
         }
 
         var newLevel = settled ? LoadVector.Mean(last, reading) : reading;
-        step = new Step(_pendingAt[0], _levelAt, newLevel - _level, _pending[0].PowerW - _level.PowerW, at);
+        step = new Step(_pendingAt[0], _levelAt, newLevel - _level, _pending[0].PowerW - _level.PowerW, at, settled);
         _level = newLevel;
         _levelAt = at;
         _pendingCount = 0;

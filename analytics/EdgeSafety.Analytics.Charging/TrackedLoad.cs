@@ -26,6 +26,8 @@ internal sealed class TrackedLoad
         Baseline = baseline;
         InitialDelta = step.Delta;
         InrushW = step.FirstPowerW;
+        StillRising = !step.Settled;
+        RiseTakenAt = step.SettledAt;
         Tier = tier;
         Contribution = step.Delta;
         MinPowerW = MaxPowerW = step.Delta.PowerW;
@@ -34,6 +36,19 @@ internal sealed class TrackedLoad
     }
 
     public DateTimeOffset Start { get; }
+
+    /// <summary>The switch-on was taken while the power was still moving: the rest of its rise may come in a later step.</summary>
+    public bool StillRising { get; private set; }
+
+    /// <summary>The reading at which the switch-on's rise was last taken.</summary>
+    public DateTimeOffset RiseTakenAt { get; private set; }
+
+    /// <summary>The rest of a rise the step detector cut short came as the next step: it is this load's, not a new one.</summary>
+    public void ContinueRise(in Step step)
+    {
+        StillRising = !step.Settled;
+        RiseTakenAt = step.SettledAt;
+    }
 
     /// <summary>The reading before the switch-on: the load came on between it and <see cref="Start"/>.</summary>
     public DateTimeOffset PreviousAt { get; }
