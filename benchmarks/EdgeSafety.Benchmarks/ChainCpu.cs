@@ -59,6 +59,27 @@ internal sealed class ChainCpu
             readings / elapsed.TotalSeconds, cores);
     }
 
+    /// <summary>
+    /// Waits (at most <paramref name="longest"/>) until a process has used under a twentieth of a core for a whole second,
+    /// and says how long that took: influxd snapshots and compacts what a phase wrote after the phase ends, and that work
+    /// belongs to the phase that wrote it, not to whichever phase runs next.
+    /// </summary>
+    public static async Task<TimeSpan> WaitUntilQuietAsync(int pid, TimeSpan longest)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < longest)
+        {
+            var before = ProcessTicks(pid);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (ProcessTicks(pid) - before < TicksPerSecond / 20)
+            {
+                break;
+            }
+        }
+
+        return waited.Elapsed;
+    }
+
     private static long ProcessTicks(int pid) => Ticks(File.ReadAllText($"/proc/{pid}/stat")).Ticks;
 
     /// <summary>Threads alive now, by id; one that ended during the phase shows only in its process's total.</summary>

@@ -137,6 +137,7 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
         }
 
         long points = 0;
+        await InfluxdQuietAsync();
         var cpu = ChainCpu.Start([(Generator, Environment.ProcessId), (Influxd, _influxServer.ProcessId)]);
         var elapsed = Stopwatch.StartNew();
         for (var i = 0; elapsed.Elapsed < _duration || i < 2; i++)
@@ -160,6 +161,7 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
         {
             var warmUpRounds = await WarmUpAsync(ingests);
             var before = await WrittenAsync(ingests);
+            await InfluxdQuietAsync();
             var cpu = StartChainCpu(ingests);
             var started = Stopwatch.StartNew();
             var result = await new LoadRun(Load(partitioned: true), NullLoggerFactory.Instance).RunAsync(CancellationToken.None);
@@ -360,6 +362,13 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
         }
 
         return written;
+    }
+
+    /// <summary>Before a measured phase: influxd done with what earlier phases and the warm-up wrote.</summary>
+    private async Task InfluxdQuietAsync()
+    {
+        var waited = await ChainCpu.WaitUntilQuietAsync(_influxServer.ProcessId, TimeSpan.FromSeconds(60));
+        Console.Error.WriteLine($"influxd quiet after {waited.TotalSeconds:0.0} s");
     }
 
     /// <summary>A phase's rate and where its CPU went.</summary>
