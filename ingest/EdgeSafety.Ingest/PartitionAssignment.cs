@@ -18,6 +18,15 @@ public sealed record PartitionAssignment(IReadOnlyList<int> Partitions, bool Unp
         .. Partitions.Count == Topics.PartitionCount ? [Topics.AllPartitionedReadings] : Partitions.Select(Topics.ReadingsInPartition),
     ];
 
+    /// <summary>
+    /// Whether this instance handles a device's events: the instance that takes the device's partition, so that with
+    /// several instances each event raises or clears its alert once, in the device's order (docs/scale-out.md).
+    /// </summary>
+    public bool TakesDevice(string site, string gateway, string device) => Partitions.Contains(Topics.Partition(site, gateway, device));
+
+    /// <summary>Whether this instance follows a gateway's status: the instance that takes the gateway's partition.</summary>
+    public bool TakesGateway(string site, string gateway) => Partitions.Contains(Topics.GatewayPartition(site, gateway));
+
     public static bool TryParse(string text, bool unpartitioned, out PartitionAssignment assignment, out string error)
     {
         assignment = null!;

@@ -70,15 +70,26 @@ public static class Topics
     /// </summary>
     public static int Partition(string site, string gateway, string device) => PartitionOf(Checked(site), Checked(gateway), Checked(device));
 
+    /// <summary>
+    /// A gateway's partition, for what concerns the gateway as a whole (its status): FNV-1a of "site/gateway" modulo
+    /// <see cref="PartitionCount"/>. Only ingest instances compute it, to agree on which of them follows the gateway.
+    /// </summary>
+    public static int GatewayPartition(string site, string gateway) => (int)(GatewayHash(Checked(site), Checked(gateway)) % PartitionCount);
+
     private static int PartitionOf(ReadOnlySpan<char> site, ReadOnlySpan<char> gateway, ReadOnlySpan<char> device)
+    {
+        var hash = Fnv1a(GatewayHash(site, gateway), "/");
+        hash = Fnv1a(hash, device);
+        return (int)(hash % PartitionCount);
+    }
+
+    /// <summary>FNV-1a of "site/gateway": where a device's hash continues.</summary>
+    private static uint GatewayHash(ReadOnlySpan<char> site, ReadOnlySpan<char> gateway)
     {
         const uint offsetBasis = 2166136261u;
         var hash = Fnv1a(offsetBasis, site);
         hash = Fnv1a(hash, "/");
-        hash = Fnv1a(hash, gateway);
-        hash = Fnv1a(hash, "/");
-        hash = Fnv1a(hash, device);
-        return (int)(hash % PartitionCount);
+        return Fnv1a(hash, gateway);
     }
 
     /// <summary>FNV-1a over ASCII text (identifiers are ASCII, so each char is its one UTF-8 byte).</summary>

@@ -13,6 +13,14 @@ public class PartitionedTopicTests
         Topics.PartitionedReadings(site, gateway, device).Should().Be($"edgesafety/v1/{site}/{gateway}/readings/{device}/{partition}");
     }
 
+    [Theory]
+    // FNV-1a 32 of "site/gateway" mod 64, computed independently in Python as above.
+    [InlineData("haizhu", "gw-01", 51)]
+    [InlineData("haizhu", "gw-02", 6)]
+    [InlineData("a", "b", 1)]
+    public void A_gateway_is_in_the_partition_of_its_site_and_gateway(string site, string gateway, int partition) =>
+        Topics.GatewayPartition(site, gateway).Should().Be(partition);
+
     [Fact]
     public void Devices_spread_over_every_partition()
     {

@@ -12,6 +12,8 @@ public sealed class AlertMetrics
         SignalFailures = metrics.Counter("alerts_signal_failures_total", "Attempts to record a signal that failed (the store was unreachable); retried.");
         StatusRejected = metrics.Counter("alerts_status_rejected_total", "Gateway status messages that were not a valid status.");
         DeviceEventsRejected = metrics.Counter("alerts_device_events_rejected_total", "Device events refused by validation, by reason.");
+        LeftToOtherInstances = metrics.Counter("alerts_left_to_other_instances_total",
+            "Device events and gateway status messages of devices and gateways in another instance's partitions, by source (event, status).", "source");
         metrics.Gauge("alerts_signal_queue_length", "Signals waiting for the alert engine.", () => queue.Count);
     }
 
@@ -22,6 +24,8 @@ public sealed class AlertMetrics
     public MetricCounter StatusRejected { get; }
 
     public MetricCounter DeviceEventsRejected { get; }
+
+    public MetricCounter LeftToOtherInstances { get; }
 
     public static string Label(string pascal) => pascal.ToLowerInvariant();
 }

@@ -3,18 +3,23 @@ using EdgeSafety.Alerts;
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
 using EdgeSafety.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace EdgeSafety.Ingest.Alerts;
 
 /// <summary>
 /// Turns the edge agents' device events into alerts: offline raises DeviceOffline and online clears it, tampered
 /// raises DeviceTampered and restored clears it. The event's detail (the error, the voltage) is the evidence. A
-/// refused event is counted by reason and logged, like a refused reading. It has its own broker connection (client id
-/// with "-events"), since one connection hands its messages to one subscriber.
+/// refused event is counted by reason and logged, like a refused reading. Every instance receives every event, and
+/// only the one that takes the device's partition acts on it (docs/scale-out.md): one alert and one notification per
+/// event however many instances run. It has its own broker connection (client id with "-events"), since one
+/// connection hands its messages to one subscriber.
 /// </summary>
-public sealed partial class DeviceEventReceiver(MqttClient mqtt, AlertSignalQueue signals, AlertMetrics metrics, TimeProvider time,
-    ILogger<DeviceEventReceiver> logger) : TopicSubscriber(mqtt, [Topics.AllEvents], MqttQos.AtLeastOnce, logger)
+public sealed partial class DeviceEventReceiver(MqttClient mqtt, AlertSignalQueue signals, AlertMetrics metrics, IOptions<IngestOptions> options,
+    TimeProvider time, ILogger<DeviceEventReceiver> logger) : TopicSubscriber(mqtt, [Topics.AllEvents], MqttQos.AtLeastOnce, logger)
 {
+    private readonly PartitionAssignment _assignment = options.Value.ParseAssignment();
+
     protected override void OnMessage(MqttMessage message)
     {
         if (!DeviceEventCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var deviceEvent, out var rejection))
@@ -24,7 +29,13 @@ public sealed partial class DeviceEventReceiver(MqttClient mqtt, AlertSignalQueu
             return;
         }
 
-        signals.Add(ToSignal(source, deviceEvent!), Stopping);
+        if (!_assignment.TakesDevice(source.Site, source.Gateway, deviceEvent!.Device))
+        {
+            metrics.LeftToOtherInstances.Increment("event");
+            return;
+        }
+
+        signals.Add(ToSignal(source, deviceEvent), Stopping);
     }
 
     /// <summary>
