@@ -9,6 +9,13 @@ public sealed class DashboardOptions : IValidatableObject
     [Required]
     public string StorePath { get; set; } = "/var/lib/edgesafety/dashboard.db";
 
+    /// <summary>
+    /// The data-protection key ring, "keys" beside the store: its keys sign the session cookies and the antiforgery
+    /// tokens, so whoever reads them can sign in as anyone. Created 0700; the framework writes each key 0600
+    /// (<see cref="Access.KeyRing"/> checks both at start).
+    /// </summary>
+    public string KeyRingPath => Path.Combine(Path.GetDirectoryName(StorePath)!, "keys");
+
     /// <summary>How often the alert store is looked at for changes to push to open pages.</summary>
     public TimeSpan AlertPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

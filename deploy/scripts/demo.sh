@@ -141,6 +141,9 @@ for account in "admin admin" "warden warden --person warden-liang --area nanzhou
     || dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" users add --name "$name" --role "$role" "$@" "${DASHBOARD_STORE[@]}")"
   ACCOUNTS+="$(printf '                     %-10s %-9s %s' $line)"$'\n'
 done
+# The session key ring beside the store must be owner-only or the dashboard refuses to start; demo data from before
+# the dashboard created it so (0700) is tightened here, the demo's own folder only.
+if [ -d "$DATA/keys" ]; then chmod 700 "$DATA/keys"; fi
 mqtt_settings dashboard
 start dashboard dotnet "$BIN/EdgeSafety.Dashboard/release/EdgeSafety.Dashboard.dll" \
   --urls "https://127.0.0.1:$DASHBOARD_PORT" --Kestrel:Certificates:Default:Path="$PKI/dashboard.pem" \

@@ -41,6 +41,21 @@ public static class SecretFile
         }
     }
 
+    /// <summary>
+    /// Null when the folder of secrets is owner-only (or does not exist yet: <see cref="CreateFolder"/> makes it so);
+    /// else why not, with the fix. Its group or others could list it, or put and replace files in it.
+    /// </summary>
+    public static string? FolderProblem(string path) =>
+        !OperatingSystem.IsWindows() && Directory.Exists(path) && (File.GetUnixFileMode(path) & NotOwner) != 0
+            ? $"Secret folder '{path}' is open to others than its owner; make it owner-only: chmod 700 '{path}'."
+            : null;
+
+    /// <summary>Creates a folder for secrets owner-only (0700) from the start; an existing folder is left as it is.</summary>
+    public static DirectoryInfo CreateFolder(string path) =>
+        OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
     /// <summary>Writes the secret to a new file created owner-only (0600) from the start, then renames it over <paramref name="path"/>.</summary>
     public static void Write(string path, string secret)
     {

@@ -12,6 +12,7 @@ namespace EdgeSafety.Provisioning.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BrokerRestartTests(SecuredBroker secured, ITestOutputHelper output) : IClassFixture<SecuredBroker>
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly TimeSpan ToolBound = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -27,8 +28,14 @@ public sealed class BrokerRestartTests(SecuredBroker secured, ITestOutputHelper 
             (await control.RevokeGatewayAsync(Site, "gw-revoked", CancellationToken.None)).Should().BeTrue();
         }
 
-        await secured.Broker.StopAsync();
+        // The broker rewrote its file with the enrolment and kept it owner-only: mosquitto 2.0.11 rewrites the file in
+        // place (same inode), so it keeps the mode EdgeSafety.BrokerSecurity created it with.
         var folder = secured.Broker.DataDirectory;
+        var dynamicSecurity = Path.Combine(folder, "dynamic-security.json");
+        await Eventually.SucceedsAsync(async () => (await File.ReadAllTextAsync(dynamicSecurity)).Should().Contain("gateway:site-a:gw-enrolled"),
+            ToolBound, "the broker to save the enrolment");
+        File.GetUnixFileMode(dynamicSecurity).Should().Be(OwnerOnly);
+        await secured.Broker.StopAsync();
         var registry = Path.Combine(folder, "registry.json");
         await File.WriteAllTextAsync(registry, Registry);
         using (var tool = ExternalProcess.Start("broker security", "dotnet",
@@ -41,6 +48,7 @@ public sealed class BrokerRestartTests(SecuredBroker secured, ITestOutputHelper 
             tool.Output.Should().Contain("gateway:site-a:gw-enrolled").And.NotContain("gw-revoked").And.NotContain(enrolledPassword);
         }
 
+        File.GetUnixFileMode(dynamicSecurity).Should().Be(OwnerOnly, "the tool writes the file owner-only as well");
         await secured.Broker.StartProcessAsync();
 
         await clients.ConnectAsync(secured.Options(BrokerRoles.GatewayUsername(Site, "gw-enrolled"), enrolledPassword));

@@ -82,7 +82,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
             ["DATA_DIR"] = broker._directory.Path,
         });
         await File.WriteAllTextAsync(broker.ConfigPath, broker.RenderLimits() + security);
-        await File.WriteAllTextAsync(broker._directory.Combine("dynamic-security.json"), dynamicSecurityJson);
+        var dynamicSecurity = broker._directory.Combine("dynamic-security.json");
+        await File.WriteAllTextAsync(dynamicSecurity, dynamicSecurityJson);
+        // Owner-only, as EdgeSafety.BrokerSecurity writes it (SecretFile): it holds every client's password hash.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dynamicSecurity, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         await broker.StartProcessAsync();
         return broker;
     }

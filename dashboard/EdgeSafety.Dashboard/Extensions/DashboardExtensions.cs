@@ -7,6 +7,7 @@ using EdgeSafety.Dashboard.Endpoints;
 using EdgeSafety.Dashboard.Gateways;
 using EdgeSafety.Dashboard.Live;
 using EdgeSafety.Influx;
+using EdgeSafety.Mqtt;
 using EdgeSafety.Notifications;
 using EdgeSafety.ServiceDefaults;
 using Microsoft.AspNetCore.Antiforgery;
@@ -90,10 +91,16 @@ public static class DashboardExtensions
             sp.GetRequiredService<CurrentRegistry>().Value));
 
         services.AddDataProtection().SetApplicationName("EdgeSafety.Dashboard");
+        services.AddValidatedOptions<KeyRing>("Dashboard")
+            .Configure<IOptions<DashboardOptions>>((ring, dashboard) => ring.Folder = dashboard.Value.KeyRingPath);
         services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<IOptions<DashboardOptions>, ILoggerFactory>((keys, dashboard, loggers) =>
+            {
+                // The store's folder as any folder (ingest may share it); the key ring owner-only within it.
+                Directory.CreateDirectory(Path.GetDirectoryName(dashboard.Value.KeyRingPath)!);
                 keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    new DirectoryInfo(Path.Combine(Path.GetDirectoryName(dashboard.Value.StorePath)!, "keys")), loggers));
+                    SecretFile.CreateFolder(dashboard.Value.KeyRingPath), loggers);
+            });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
