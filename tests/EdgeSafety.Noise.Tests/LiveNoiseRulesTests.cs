@@ -83,7 +83,8 @@ public sealed class LiveNoiseRulesTests
         await using var influxServer = await InfluxServer.StartAsync();
         using var data = new TemporaryDirectory("noise-zone");
         // The settings put every sensor in class 2 (day limit 60): 58 dB is within it.
-        await using var ingest = await StartIngestAsync(broker, influxServer, data, zone: "2");
+        var ingestLog = new RecordingLoggerProvider();
+        await using var ingest = await StartIngestAsync(broker, influxServer, data, zone: "2", ingestLog);
         var log = new RecordingLogger<MqttClient>();
         await using var gateway = await ConnectGatewayAsync(broker, log, new ConcurrentQueue<(string, byte[])>());
         await PublishLevelAsync(gateway, Start, Start.AddMinutes(10).AddSeconds(-2), 58);
@@ -111,13 +112,21 @@ public sealed class LiveNoiseRulesTests
             var windows = await influx.QueryAsync("SELECT limit_db FROM noise_window WHERE device = 'noise-plaza' AND \"window\" = '5min'");
             windows.Single().Values.Select(row => row[1].GetDouble()).Should().Equal([60, 60, 55, 55, 55, 55], "windows opened after the change are judged by class 1");
         }, Bound, "the windows in InfluxDB");
+        await ingestLog.WaitForAsync("Noise sensor haizhu/gw-07/noise-plaza: zone class 1 from the registry, limits now 55/45 dB(A)", Bound);
+
+        // The class cleared in the dashboard: the settings' class 2 judges the sensor again, and the log says so.
+        await engine.Store.SetNoiseZoneAsync("haizhu", "noise-plaza", null, CancellationToken.None);
+        await Eventually.SucceedsAsync(() => engine.LoadedRegistry!.NoiseZoneOf("haizhu", "noise-plaza").Should().BeNull(), Bound, "ingest reloaded the registry");
+        await PublishLevelAsync(gateway, Start.AddMinutes(30).AddSeconds(2), Start.AddMinutes(30).AddSeconds(2), 58);
+        await ingestLog.WaitForAsync("Noise sensor haizhu/gw-07/noise-plaza: zone class cleared in the registry, back to the settings' limits 60/50 dB(A)", Bound);
 
         await ingest.StopAsync();
         log.ShouldHaveNoErrors();
     }
 
     /// <summary>Ingest hosted in this process with its own registrations, every sensor in the given zone class by its settings.</summary>
-    private static async Task<WebApplication> StartIngestAsync(MosquittoBroker broker, InfluxServer influx, TemporaryDirectory data, string zone)
+    private static async Task<WebApplication> StartIngestAsync(MosquittoBroker broker, InfluxServer influx, TemporaryDirectory data, string zone,
+        RecordingLoggerProvider? ingestLog = null)
     {
         var builder = WebApplication.CreateBuilder([
             $"--urls=http://127.0.0.1:{LoopbackPort.Next()}", $"--Mqtt:Port={broker.Port}", "--Mqtt:ClientId=ingest-under-test",
@@ -126,7 +135,7 @@ public sealed class LiveNoiseRulesTests
             $"--Alerts:RegistryPath={RepositoryPaths.File("ingest", "EdgeSafety.Ingest", "alert-registry.demo.json")}",
         ]);
         builder.AddServiceDefaults();
-        var ingestLog = new RecordingLoggerProvider();
+        ingestLog ??= new RecordingLoggerProvider();
         builder.Logging.AddProvider(ingestLog);
         builder.AddIngestServices();
         var ingest = builder.Build();

@@ -103,7 +103,14 @@ public sealed partial class NoiseAnalyzer(
         if (limits != sensor.Monitor.Settings.Limits)
         {
             sensor.Monitor.ChangeLimits(limits);
-            LogZoneChanged(source.Site, source.Gateway, source.Device, zone ?? "(from the settings)", limits.DayDb, limits.NightDb);
+            if (zone is null)
+            {
+                LogZoneCleared(source.Site, source.Gateway, source.Device, limits.DayDb, limits.NightDb);
+            }
+            else
+            {
+                LogZoneChanged(source.Site, source.Gateway, source.Device, zone, limits.DayDb, limits.NightDb);
+            }
         }
     }
 
@@ -229,6 +236,9 @@ public sealed partial class NoiseAnalyzer(
 
     [LoggerMessage(EventId = 2606, Level = LogLevel.Information, Message = "Noise sensor {Site}/{Gateway}/{Device}: zone class {Zone} from the registry, limits now {DayDb}/{NightDb} dB(A)")]
     private partial void LogZoneChanged(string site, string gateway, string device, string zone, double dayDb, double nightDb);
+
+    [LoggerMessage(EventId = 2608, Level = LogLevel.Information, Message = "Noise sensor {Site}/{Gateway}/{Device}: zone class cleared in the registry, back to the settings' limits {DayDb}/{NightDb} dB(A)")]
+    private partial void LogZoneCleared(string site, string gateway, string device, double dayDb, double nightDb);
 
     [LoggerMessage(EventId = 2607, Level = LogLevel.Warning, Message = "Noise sensor {Site}/{Gateway}/{Device}: the registry's zone class '{Zone}' is not one of GB 3096-2008; its limits stay as they were")]
     private partial void LogUnknownZone(string site, string gateway, string device, string zone);
