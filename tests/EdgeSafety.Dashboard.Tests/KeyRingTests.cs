@@ -2,7 +2,8 @@ namespace EdgeSafety.Dashboard.Tests;
 
 /// <summary>
 /// The data-protection key ring (keys/ beside Dashboard:StorePath) signs the session cookies and antiforgery tokens, so
-/// it is kept like a secret file: created owner-only, and a folder or key others may read stops the dashboard at start.
+/// it is kept like a secret file: created owner-only, and a folder or key others may read stops the dashboard at start,
+/// through the same start-up checks as every Dashboard setting.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class KeyRingTests : IDisposable
@@ -53,11 +54,20 @@ public sealed class KeyRingTests : IDisposable
             + $"make it owner-only: chmod 600 '{key}'.");
     }
 
+    [Fact]
+    public async Task A_bad_Dashboard_setting_stops_the_dashboard_at_start_naming_it_instead_of_crashing_while_the_host_is_built()
+    {
+        // Kestrel reads Dashboard:MaxRequestBodyBytes while the host is built, before the start-up checks run.
+        var output = await StartRefusedAsync("--Dashboard:SessionLifetime=00:01:00");
+
+        output.Should().Contain("Dashboard.SessionLifetime: must be at least 5 minutes.").And.NotContain("Unhandled exception");
+    }
+
     /// <summary>Starts the dashboard on the store folder and returns its output once it has refused to start (exit code 2).</summary>
-    private async Task<string> StartRefusedAsync()
+    private async Task<string> StartRefusedAsync(params string[] settings)
     {
         using var dashboard = ServiceProcess.Start("EdgeSafety.Dashboard", LoopbackPort.Next(),
-            $"--Dashboard:StorePath={_store.Combine("dashboard.db")}", $"--Alerts:Store:SqlitePath={_store.Combine("alerts.db")}");
+            [$"--Dashboard:StorePath={_store.Combine("dashboard.db")}", $"--Alerts:Store:SqlitePath={_store.Combine("alerts.db")}", .. settings]);
         (await dashboard.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().Be(2, dashboard.Output);
         return dashboard.Output;
     }

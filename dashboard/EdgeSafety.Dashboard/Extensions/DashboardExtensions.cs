@@ -60,8 +60,16 @@ public static class DashboardExtensions
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<DashboardOptions>>((kestrel, dashboard) =>
         {
-            kestrel.Limits.MaxRequestBodySize = dashboard.Value.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
+            try
+            {
+                kestrel.Limits.MaxRequestBodySize = dashboard.Value.MaxRequestBodyBytes;
+            }
+            catch (OptionsValidationException)
+            {
+                // The web host reads this while it is built, before start-up validation: a bad Dashboard setting is
+                // reported there instead (one line naming it, exit code 2), not as an unhandled exception here.
+            }
         });
         return builder;
     }
