@@ -163,9 +163,9 @@ public sealed partial class ChargingAnalyzer(
         _ => "float",
     };
 
-    [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "E-bike charging on {Device} (unit {Unit}): {PowerW:F0} W added, confidence {Confidence:F2}, since {StartedAt:O}")]
+    [LoggerMessage(EventId = 2621, Level = LogLevel.Information, Message = "E-bike charging on {Device} (unit {Unit}): {PowerW:F0} W added, confidence {Confidence:F2}, since {StartedAt:O}")]
     private static partial void LogStarted(ILogger logger, string device, string? unit, double powerW, double confidence, DateTimeOffset startedAt);
 
-    [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "E-bike charging ended on {Device} (unit {Unit}) after {Minutes:F0} min, {EnergyWh:F0} Wh")]
+    [LoggerMessage(EventId = 2622, Level = LogLevel.Information, Message = "E-bike charging ended on {Device} (unit {Unit}) after {Minutes:F0} min, {EnergyWh:F0} Wh")]
     private static partial void LogEnded(ILogger logger, string device, string? unit, double minutes, double energyWh);
 }
