@@ -224,13 +224,13 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
                     await Task.Delay(ProbeInterval);
                 }
             });
-            var result = await run.RunAsync(CancellationToken.None, (device, reading) =>
+            var result = await run.RunAsync(CancellationToken.None, (device, sequence, _) =>
             {
                 if (watched.ContainsKey(device.Id) && device.Gateway == run.Devices[0].Gateway)
                 {
                     lock (published)
                     {
-                        published[device.Id][reading.Sequence] = Stopwatch.GetTimestamp();
+                        published[device.Id][sequence] = Stopwatch.GetTimestamp();
                     }
                 }
             });
