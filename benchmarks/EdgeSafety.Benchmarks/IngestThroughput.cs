@@ -288,7 +288,6 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
         DevicesPerGateway = 20,
         ReadingsPerSecond = 0,
         Duration = _duration,
-        Connections = 2,
         Partitioned = partitioned,
         ClientIdPrefix = $"bench-load-{_runs}",
     };

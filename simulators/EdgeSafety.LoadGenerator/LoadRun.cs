@@ -87,6 +87,7 @@ public sealed class LoadRun
                     Port = _options.Port,
                     ClientId = $"{_options.ClientIdPrefix}-{c}",
                     MaxInflightMessages = _options.MaxInflightPerConnection,
+                    TcpNoDelay = _options.TcpNoDelay,
                 }, _loggers.CreateLogger<MqttClient>());
                 await clients[c].ConnectAsync(stop);
             }
