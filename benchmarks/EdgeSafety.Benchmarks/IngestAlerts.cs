@@ -62,13 +62,13 @@ internal sealed partial class IngestThroughput
                     await Task.Delay(AlertPollInterval);
                 }
             });
-            var result = await run.RunAsync(CancellationToken.None, (device, reading) =>
+            var result = await run.RunAsync(CancellationToken.None, (device, _, timestamp) =>
             {
                 if (device.Incident && device.Kind == DeviceKind.Meter)
                 {
                     lock (published)
                     {
-                        published[(device.Gateway, device.Id, reading.Timestamp.ToUnixTimeMilliseconds())] = Stopwatch.GetTimestamp();
+                        published[(device.Gateway, device.Id, timestamp.ToUnixTimeMilliseconds())] = Stopwatch.GetTimestamp();
                     }
                 }
             });

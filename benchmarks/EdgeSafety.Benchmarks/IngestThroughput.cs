@@ -224,13 +224,13 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
                     await Task.Delay(ProbeInterval);
                 }
             });
-            var result = await run.RunAsync(CancellationToken.None, (device, reading) =>
+            var result = await run.RunAsync(CancellationToken.None, (device, sequence, _) =>
             {
                 if (watched.ContainsKey(device.Id) && device.Gateway == run.Devices[0].Gateway)
                 {
                     lock (published)
                     {
-                        published[device.Id][reading.Sequence] = Stopwatch.GetTimestamp();
+                        published[device.Id][sequence] = Stopwatch.GetTimestamp();
                     }
                 }
             });
@@ -288,7 +288,6 @@ internal sealed partial class IngestThroughput : IAsyncDisposable
         DevicesPerGateway = 20,
         ReadingsPerSecond = 0,
         Duration = _duration,
-        Connections = 2,
         Partitioned = partitioned,
         ClientIdPrefix = $"bench-load-{_runs}",
     };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using EdgeSafety.Contracts;
 using EdgeSafety.Mqtt;
@@ -67,9 +68,10 @@ public sealed class LoadRun
     /// Publishes until the duration has passed, <see cref="LoadOptions.MaxReadings"/> were published or
     /// <paramref name="stop"/> is cancelled, then waits for the outstanding acknowledgements (a publish the broker never
     /// acknowledges, for example because the run was cut short, counts as failed). <paramref name="publishing"/>, if
-    /// given, sees every reading just before it is handed to the client (latency probes take their time there).
+    /// given, sees every reading (its device, sequence number and timestamp) just before it is handed to the client
+    /// (latency probes take their time there).
     /// </summary>
-    public async Task<LoadResult> RunAsync(CancellationToken stop, Action<VirtualDevice, Reading>? publishing = null)
+    public async Task<LoadResult> RunAsync(CancellationToken stop, Action<VirtualDevice, long, DateTimeOffset>? publishing = null)
     {
         var clients = new MqttClient[_options.Connections];
         var pending = new Queue<Task>();
@@ -85,12 +87,17 @@ public sealed class LoadRun
                     Port = _options.Port,
                     ClientId = $"{_options.ClientIdPrefix}-{c}",
                     MaxInflightMessages = _options.MaxInflightPerConnection,
+                    TcpNoDelay = _options.TcpNoDelay,
                 }, _loggers.CreateLogger<MqttClient>());
                 await clients[c].ConnectAsync(stop);
             }
 
             started.Restart();
-            var window = _options.Connections * _options.MaxInflightPerConnection * 2;
+            // No more publishes outstanding than the clients have in-flight slots: past them, each publish would wait for a
+            // slot asynchronously (a waiter, a linked cancellation and a thread-pool hop per reading, in the generator's
+            // own CPU time), where the run can wait once for the oldest.
+            var window = _options.Connections * _options.MaxInflightPerConnection;
+            var payload = new ArrayBufferWriter<byte>(2048);
             while (!stop.IsCancellationRequested && started.Elapsed < _options.Duration
                    && (_options.MaxReadings == 0 || published < _options.MaxReadings))
             {
@@ -107,11 +114,12 @@ public sealed class LoadRun
 
                 var index = (int)(published % _devices.Length);
                 var device = _devices[index];
-                var reading = device.Next(DateTimeOffset.UtcNow);
-                publishing?.Invoke(device, reading);
-                pending.Enqueue(PublishAsync(clients[index % clients.Length], device, index, reading));
+                payload.ResetWrittenCount();
+                device.WriteNext(DateTimeOffset.UtcNow, payload);
+                publishing?.Invoke(device, device.NextSequence - 1, device.LastTimestamp);
+                pending.Enqueue(PublishAsync(clients[index % clients.Length], device, index, payload.WrittenSpan.ToArray()));
                 published++;
-                while (pending.Count > window || (pending.Count > 0 && pending.Peek().IsCompleted))
+                while (pending.Count >= window || (pending.Count > 0 && pending.Peek().IsCompleted))
                 {
                     await pending.Dequeue();
                 }
@@ -135,11 +143,11 @@ public sealed class LoadRun
         return new LoadResult(counts, published, _acknowledged.Sum(), _failed, elapsed);
     }
 
-    private async Task PublishAsync(MqttClient client, VirtualDevice device, int index, Reading reading)
+    private async Task PublishAsync(MqttClient client, VirtualDevice device, int index, byte[] payload)
     {
         try
         {
-            await client.PublishAsync(device.Topic, ReadingCodec.Serialize(reading), MqttQos.AtLeastOnce);
+            await client.PublishAsync(device.Topic, payload, MqttQos.AtLeastOnce);
             // One device, one connection, acknowledgements in order: the count is the acknowledged prefix.
             Interlocked.Increment(ref _acknowledged[index]);
         }

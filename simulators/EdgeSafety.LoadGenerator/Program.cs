@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 // Publishes readings of virtual gateways at a steady rate (docs/benchmarks.md, docs/scale-out.md):
 //   dotnet run -c Release --project simulators/EdgeSafety.LoadGenerator -- --gateways 100 --devices 50 --rate 5000 --seconds 60
 // Options: --host, --port, --site, --gateways, --devices, --noise-every, --rate (readings/s, 0 = as fast as acknowledged),
-// --seconds, --max-readings, --connections, --inflight, --partitioned, --seed, --interval (device seconds between a
+// --seconds, --max-readings, --connections, --inflight, --partitioned, --nodelay (a TCP segment per publish), --seed, --interval (device seconds between a
 // device's readings), --incident-every (every n-th device charges an e-bike or hears a loud event all through). Prints what the broker acknowledged.
 var options = new LoadOptions();
 try
@@ -28,6 +28,7 @@ try
             "--connections" => options with { Connections = Int() },
             "--inflight" => options with { MaxInflightPerConnection = Int() },
             "--partitioned" => options with { Partitioned = true },
+            "--nodelay" => options with { TcpNoDelay = true },
             "--seed" => options with { Seed = Int() },
             "--interval" => options with { ReadingInterval = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
             "--incident-every" => options with { IncidentEvery = Int() },

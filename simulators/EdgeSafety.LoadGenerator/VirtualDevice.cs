@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeSafety.Appliances;
 using EdgeSafety.Contracts;
 
@@ -18,8 +19,16 @@ public sealed class VirtualDevice
     /// <summary>An incident meter's charger is plugged in at this reading: the detector first learns the room's level.</summary>
     private const int IncidentStartsAt = 6;
 
-    /// <summary>The harmonics' value names by order (2 to 31), made once rather than for every reading.</summary>
-    private static readonly string[] HarmonicNames = [.. Enumerable.Range(0, 32).Select(order => $"h{order}_pct")];
+    private const int FirstHarmonic = 2, LastHarmonic = 31;
+
+    /// <summary>A synthetic meter's value names in payload order: the electrical values, the harmonics 2 to 31, THD.</summary>
+    private static readonly string[] MeterNames =
+    [
+        "voltage_v", "current_a", "power_w", "apparent_va", "reactive_var", "power_factor", "frequency_hz", "energy_kwh",
+        .. Enumerable.Range(FirstHarmonic, LastHarmonic - FirstHarmonic + 1).Select(order => $"h{order}_pct"), "thd_i_pct",
+    ];
+
+    private static readonly string[] NoiseNames = ["db_a"];
 
     private readonly Random _random;
     private long _lastTimestampMs;
@@ -29,6 +38,10 @@ public sealed class VirtualDevice
     private bool _fridgeOn;
     private int _fridgeLeft;
     private LiveHousehold? _household;
+
+    /// <summary>The current reading's values, in the order of <see cref="ValueNames"/> (reused: one device publishes at a time).</summary>
+    private readonly double[] _values;
+    private readonly PayloadTemplate _template;
 
     public VirtualDevice(string site, string gateway, string id, DeviceKind kind, string? unit, bool partitioned, int seed)
     {
@@ -40,6 +53,8 @@ public sealed class VirtualDevice
         Topic = partitioned ? Topics.PartitionedReadings(site, gateway, id) : Topics.Readings(site, gateway, id);
         _random = new Random(seed);
         _energyKwh = _random.Next(100, 5000);
+        _values = new double[ValueNames.Length];
+        _template = new PayloadTemplate(id, kind, Profile, unit, ValueNames);
     }
 
     public string Site { get; }
@@ -54,8 +69,15 @@ public sealed class VirtualDevice
 
     public string Topic { get; }
 
+    private string Profile => Kind == DeviceKind.Noise ? "noise-sensor-hr0" : "harmonic-meter";
+
+    private string[] ValueNames => Kind == DeviceKind.Noise ? NoiseNames : MeterNames;
+
     /// <summary>The sequence number the next reading gets.</summary>
     public long NextSequence { get; private set; }
+
+    /// <summary>The last reading's timestamp.</summary>
+    public DateTimeOffset LastTimestamp => DateTimeOffset.FromUnixTimeMilliseconds(_lastTimestampMs);
 
     /// <summary>Device time between two readings (<see cref="LoadOptions.ReadingInterval"/>); null: the wall clock.</summary>
     public TimeSpan? ReadingInterval { get; init; }
@@ -65,19 +87,67 @@ public sealed class VirtualDevice
 
     public Reading Next(DateTimeOffset now)
     {
+        var timestamp = Advance(now, out var elapsed);
+        Dictionary<string, double> values;
+        if (Kind == DeviceKind.Meter && Incident)
+        {
+            values = HouseholdValues(timestamp, elapsed);
+        }
+        else
+        {
+            ComputeValues();
+            var names = ValueNames;
+            values = new Dictionary<string, double>(names.Length);
+            for (var i = 0; i < names.Length; i++)
+            {
+                values[names[i]] = _values[i];
+            }
+        }
+
+        return new Reading(Id, Kind, Profile, Unit, NextSequence++, timestamp, values);
+    }
+
+    /// <summary>
+    /// Writes the payload of the next reading: the same bytes as <see cref="ReadingCodec.Serialize"/> of what
+    /// <see cref="Next"/> would have returned, without building the reading (an incident meter's household still does).
+    /// </summary>
+    public void WriteNext(DateTimeOffset now, IBufferWriter<byte> payload)
+    {
+        if (Kind == DeviceKind.Meter && Incident)
+        {
+            payload.Write(ReadingCodec.Serialize(Next(now)));
+            return;
+        }
+
+        var timestamp = Advance(now, out _);
+        ComputeValues();
+        _template.Write(payload, NextSequence++, timestamp, _values);
+    }
+
+    /// <summary>The next reading's time: the wall clock (at least a millisecond after the last) or the reading interval on.</summary>
+    private DateTimeOffset Advance(DateTimeOffset now, out TimeSpan elapsed)
+    {
         var timestampMs = ReadingInterval is { } interval && _lastTimestampMs > 0
             ? _lastTimestampMs + (long)interval.TotalMilliseconds
             : Math.Max(now.ToUnixTimeMilliseconds(), _lastTimestampMs + 1);
-        var elapsed = TimeSpan.FromMilliseconds(_lastTimestampMs > 0 ? timestampMs - _lastTimestampMs : 0);
+        elapsed = TimeSpan.FromMilliseconds(_lastTimestampMs > 0 ? timestampMs - _lastTimestampMs : 0);
         _lastTimestampMs = timestampMs;
-        var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
-        var values = Kind == DeviceKind.Noise ? NoiseValues()
-            : Incident ? HouseholdValues(timestamp, elapsed)
-            : MeterValues();
-        return new Reading(Id, Kind, Kind == DeviceKind.Noise ? "noise-sensor-hr0" : "harmonic-meter", Unit, NextSequence++, timestamp, values);
+        return DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
     }
 
-    private Dictionary<string, double> NoiseValues()
+    private void ComputeValues()
+    {
+        if (Kind == DeviceKind.Noise)
+        {
+            _values[0] = NoiseLevel();
+        }
+        else
+        {
+            MeterValues(_values);
+        }
+    }
+
+    private double NoiseLevel()
     {
         if (Incident && NextSequence == 0)
         {
@@ -90,7 +160,7 @@ public sealed class VirtualDevice
 
         var level = _eventLeft > 0 ? 78 + (_random.NextDouble() * 12) : 48 + (_random.NextDouble() * 10);
         _eventLeft = Math.Max(0, _eventLeft - 1);
-        return new Dictionary<string, double> { ["db_a"] = Math.Round(level, 1) };
+        return Math.Round(level, 1);
     }
 
     /// <summary>
@@ -119,7 +189,8 @@ public sealed class VirtualDevice
         return values;
     }
 
-    private Dictionary<string, double> MeterValues()
+    /// <summary>A synthetic meter's values, in the order of <see cref="MeterNames"/>.</summary>
+    private void MeterValues(Span<double> values)
     {
         if (_chargingLeft == 0 && _random.NextDouble() < 0.001)
         {
@@ -146,28 +217,24 @@ public sealed class VirtualDevice
         var apparent = voltage * current;
         var power = apparent * powerFactor;
         _energyKwh += power / 3_600_000;
-        var values = new Dictionary<string, double>(40)
-        {
-            ["voltage_v"] = Math.Round(voltage, 1),
-            ["current_a"] = Math.Round(current, 3),
-            ["power_w"] = Math.Round(power, 1),
-            ["apparent_va"] = Math.Round(apparent, 1),
-            ["reactive_var"] = Math.Round(Math.Sqrt(Math.Max(0, (apparent * apparent) - (power * power))), 1),
-            ["power_factor"] = Math.Round(powerFactor, 3),
-            ["frequency_hz"] = Math.Round(50 + ((_random.NextDouble() - 0.5) * 0.1), 2),
-            ["energy_kwh"] = Math.Round(_energyKwh, 3),
-        };
+        values[0] = Math.Round(voltage, 1);
+        values[1] = Math.Round(current, 3);
+        values[2] = Math.Round(power, 1);
+        values[3] = Math.Round(apparent, 1);
+        values[4] = Math.Round(Math.Sqrt(Math.Max(0, (apparent * apparent) - (power * power))), 1);
+        values[5] = Math.Round(powerFactor, 3);
+        values[6] = Math.Round(50 + ((_random.NextDouble() - 0.5) * 0.1), 2);
+        values[7] = Math.Round(_energyKwh, 3);
         double sumOfSquares = 0;
-        for (var order = 2; order <= 31; order++)
+        for (var order = FirstHarmonic; order <= LastHarmonic; order++)
         {
             var odd = order % 2 == 1;
             var magnitude = odd ? (share * 70 / order) + (3.0 / order) : 0.3 / order;
             magnitude *= 0.9 + (_random.NextDouble() * 0.2);
             sumOfSquares += magnitude * magnitude;
-            values[HarmonicNames[order]] = Math.Round(magnitude, 2);
+            values[8 + order - FirstHarmonic] = Math.Round(magnitude, 2);
         }
 
-        values["thd_i_pct"] = Math.Round(Math.Sqrt(sumOfSquares), 2);
-        return values;
+        values[^1] = Math.Round(Math.Sqrt(sumOfSquares), 2);
     }
 }

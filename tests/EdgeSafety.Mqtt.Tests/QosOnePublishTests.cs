@@ -6,15 +6,18 @@ public sealed class QosOnePublishTests(ITestOutputHelper output)
 {
     private const string Topic = "es/test/qos1";
 
-    [Fact]
-    public async Task Every_QoS_1_publish_completes_on_its_PUBACK_and_the_subscriber_receives_each_payload_byte_for_byte_in_order()
+    /// <summary>Also with TCP_NODELAY off (the load generator's setting): packed segments change no message.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Every_QoS_1_publish_completes_on_its_PUBACK_and_the_subscriber_receives_each_payload_byte_for_byte_in_order(bool tcpNoDelay)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var clients = new TestClients(output);
         var received = new MessageCollector();
         var subscriber = await clients.ConnectAsync(broker, received);
         await subscriber.SubscribeAsync(Topic, MqttQos.AtLeastOnce).WaitAsync(TestClients.Timeout);
-        var publisher = await clients.ConnectAsync(broker);
+        var publisher = await clients.ConnectAsync(broker, configure: o => o.TcpNoDelay = tcpNoDelay);
 
         var payloads = Enumerable.Range(0, 2000).Select(BinaryPayload).ToList();
         // All 2,000 at once: more than the 100 in flight, so the later ones wait for slots and must keep their order.
