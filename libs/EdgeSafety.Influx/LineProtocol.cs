@@ -92,6 +92,9 @@ public static class LineProtocol
     {
         switch (value.Kind)
         {
+            case InfluxFieldKind.Float when !value.FloatText.IsEmpty:
+                destination.Write(value.FloatText.Span);
+                break;
             case InfluxFieldKind.Float:
                 WriteFormatted(destination, value.Float, "R");
                 break;
@@ -109,6 +112,65 @@ public static class LineProtocol
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {value.Kind}.");
+        }
+    }
+
+    /// <summary>
+    /// Whether the text is a number in JSON syntax: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>. Every such text
+    /// is a float to line protocol (InfluxDB 1.x scans '-', digits, one '.', and 'e' or 'E' with an optional sign; a
+    /// number without a trailing 'i' or 'u' is a float).
+    /// </summary>
+    internal static bool IsJsonNumber(ReadOnlySpan<byte> text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] == '-')
+        {
+            i++;
+        }
+
+        if (i < text.Length && text[i] == '0')
+        {
+            i++;
+        }
+        else if (!Digits(text, ref i))
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        {
+            i++;
+            if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+            {
+                i++;
+            }
+
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
+
+        static bool Digits(ReadOnlySpan<byte> text, ref int i)
+        {
+            var start = i;
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
+            {
+                i++;
+            }
+
+            return i > start;
         }
     }
 
