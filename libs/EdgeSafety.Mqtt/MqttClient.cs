@@ -329,7 +329,8 @@ public sealed partial class MqttClient : IAsyncDisposable
         // The same setting as mosquitto_max_inflight_messages_set (lib/messages_mosq.c calls this option), so that
         // libmosquitto never holds back a publish our semaphore let through.
         Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_SEND_MAXIMUM, _options.MaxInflightMessages), "MOSQ_OPT_SEND_MAXIMUM");
-        Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_TCP_NODELAY, _options.TcpNoDelay ? 1 : 0), "MOSQ_OPT_TCP_NODELAY");
+        // Alarms are small and latency matters more than packing them.
+        Check(Mosquitto.mosquitto_int_option(_handle, Mosquitto.MOSQ_OPT_TCP_NODELAY, 1), "MOSQ_OPT_TCP_NODELAY");
         if (_options.TlsCaFile is not null)
         {
             // libmosquitto verifies the broker's certificate chain and that it names Host (tls_insecure stays false).

@@ -58,15 +58,6 @@ public sealed class MqttClientOptions : IValidatableObject
     [Range(1, 10000)]
     public int MaxInflightMessages { get; set; } = 100;
 
-    /// <summary>
-    /// TCP_NODELAY on the connection: every packet is sent at once (alarms are small and their latency matters). False
-    /// lets the kernel hold a small packet while an earlier one is unacknowledged and send them together: a subscriber
-    /// that acknowledges tens of thousands of QoS 1 messages a second then writes its PUBACKs into the socket buffer
-    /// instead of pushing each through the TCP stack on its own (ingest, docs/benchmarks.md). A PUBACK goes out only
-    /// after the message callback returned, either way.
-    /// </summary>
-    public bool TcpNoDelay { get; set; } = true;
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!CleanSession && string.IsNullOrEmpty(ClientId))
