@@ -148,6 +148,14 @@ public sealed class LineProtocolTests
         LineProtocol.Format(new InfluxPoint("m", Time).Field("f", value, Encoding.ASCII.GetBytes(text))).Should().Be($"m f={text} 1000");
     }
 
+    [Fact]
+    public void A_float_from_text_under_a_key_to_escape_is_escaped_as_any_other()
+    {
+        var point = new InfluxPoint("m", Time).Field("a b", 1.5, "1.50"u8.ToArray()).Field("plain", 2.0, "2e0"u8.ToArray()).Field("c,d=e", 3.0, "3"u8.ToArray());
+
+        LineProtocol.Format(point).Should().Be(@"m a\ b=1.50,plain=2e0,c\,d\=e=3 1000");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("-")]
