@@ -5,8 +5,8 @@ namespace EdgeSafety.Fuzz.Targets;
 
 /// <summary>
 /// A readings message as ingest receives it (ReadingReceiver): topic, plain or partitioned, and payload through
-/// <see cref="ReadingCodec.TryParse"/>; an accepted reading becomes its InfluxDB point, and written again by the
-/// codec it reads back the same.
+/// <see cref="ReadingCodec.TryParse(string, ReadOnlySpan{byte}, DateTimeOffset, List{ReadingNumber}, out ReadingSource, out Reading, out Rejection)"/>;
+/// an accepted reading becomes its InfluxDB point, and written again by the codec it reads back the same.
 /// </summary>
 public sealed class ReadingsTarget() : FuzzTarget("readings", "ingest: readings topic + payload -> ReadingCodec -> InfluxDB point")
 {
