@@ -77,21 +77,33 @@ public static class ReadingCodec
     /// rejection with a detail fit for a log line.
     /// </summary>
     public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now,
+        out ReadingSource source, out Reading? reading, out Rejection? rejection) =>
+        TryParse(topic, payload, now, null, out source, out reading, out rejection);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, ReadOnlySpan{byte}, DateTimeOffset, out ReadingSource, out Reading?, out Rejection?)"/>,
+    /// and fills <paramref name="numbers"/> (cleared first; complete only for an accepted reading) with each value as the
+    /// payload wrote it, in document order: ingest copies the number's text into line protocol rather than format the
+    /// double again.
+    /// </summary>
+    public static bool TryParse(string topic, ReadOnlySpan<byte> payload, DateTimeOffset now, List<ReadingNumber>? numbers,
         out ReadingSource source, out Reading? reading, out Rejection? rejection)
     {
         reading = null;
+        numbers?.Clear();
         if (!Topics.TryParseReadings(topic, out source))
         {
             rejection = JsonPayload.UnknownTopic(topic, "readings");
             return false;
         }
 
-        rejection = JsonPayload.CheckSize(payload, MaxPayloadBytes) ?? Validate(payload, source, now, out reading);
+        rejection = JsonPayload.CheckSize(payload, MaxPayloadBytes) ?? Validate(payload, source, now, numbers, out reading);
         return rejection is null;
     }
 
     /// <summary>The payload's members checked in the documented order, whatever their order in the payload.</summary>
-    private static Rejection? Validate(ReadOnlySpan<byte> payload, ReadingSource source, DateTimeOffset now, out Reading? reading)
+    private static Rejection? Validate(ReadOnlySpan<byte> payload, ReadingSource source, DateTimeOffset now, List<ReadingNumber>? numbers,
+        out Reading? reading)
     {
         reading = null;
         if (JsonPayload.NotUtf8(payload) is { } notUtf8)
@@ -102,7 +114,7 @@ public static class ReadingCodec
         ReadingPayload scanned;
         try
         {
-            scanned = ReadingPayload.Read(payload);
+            scanned = ReadingPayload.Read(payload, numbers);
         }
         catch (JsonException ex)
         {

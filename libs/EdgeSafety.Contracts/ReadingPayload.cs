@@ -26,6 +26,14 @@ internal ref struct ReadingPayload
     [ThreadStatic]
     private static Dictionary<string, double>? t_values;
 
+    /// <summary>
+    /// The value names of this thread's last payloads by position: one device kind writes the same names in the same
+    /// order, so a name is usually its position's last one, found with one comparison instead of a lookup in the table.
+    /// Only names that passed <see cref="ReadingCodec.IsValueName(ReadOnlySpan{byte})"/> are kept.
+    /// </summary>
+    [ThreadStatic]
+    private static string?[]? t_namesByPosition;
+
     public bool IsObject;
     public JsonMember Version;
     public JsonMember Device;
@@ -43,7 +51,9 @@ internal ref struct ReadingPayload
     /// Reads the whole payload; a <see cref="JsonException"/> (malformed JSON, trailing data, nesting deeper than the
     /// protocol's) is the caller's NotJson.
     /// </summary>
-    public static ReadingPayload Read(ReadOnlySpan<byte> payload)
+    /// <param name="payload">The payload's bytes.</param>
+    /// <param name="numbers">When not null, receives each value's name, number and number text, in document order.</param>
+    public static ReadingPayload Read(ReadOnlySpan<byte> payload, List<ReadingNumber>? numbers)
     {
         var scanned = default(ReadingPayload);
         var reader = new Utf8JsonReader(payload, JsonPayload.ReaderOptions);
@@ -55,7 +65,7 @@ internal ref struct ReadingPayload
         scanned.IsObject = reader.TokenType == JsonTokenType.StartObject;
         if (scanned.IsObject)
         {
-            scanned.ReadMembers(ref reader, payload);
+            scanned.ReadMembers(ref reader, payload, numbers);
         }
         else
         {
@@ -91,7 +101,7 @@ internal ref struct ReadingPayload
 
     private static Dictionary<string, double> ScratchValues() => t_values ??= new Dictionary<string, double>(StringComparer.Ordinal);
 
-    private void ReadMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload)
+    private void ReadMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, List<ReadingNumber>? numbers)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -109,7 +119,7 @@ internal ref struct ReadingPayload
             if (isValues && reader.TokenType == JsonTokenType.StartObject)
             {
                 member = new JsonMember(JsonTokenType.StartObject, default, null);
-                ReadValues(ref reader);
+                ReadValues(ref reader, numbers);
                 continue;
             }
 
@@ -164,14 +174,16 @@ internal ref struct ReadingPayload
     }
 
     /// <summary>Each value in document order: its name, then its number, then duplicates, then the count.</summary>
-    private void ReadValues(ref Utf8JsonReader reader)
+    private void ReadValues(ref Utf8JsonReader reader, List<ReadingNumber>? numbers)
     {
         var values = ScratchValues();
         values.Clear();
+        numbers?.Clear();
         ValuesFault = null;
+        var namesByPosition = t_namesByPosition ??= new string?[ReadingCodec.MaxValues];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = ValueName(ref reader, out var nameFault);
+            var name = ValueName(ref reader, namesByPosition, values.Count, out var nameFault);
             reader.Read();
             if (ValuesFault is not null)
             {
@@ -196,18 +208,42 @@ internal ref struct ReadingPayload
             {
                 ValuesFault = new(RejectionReason.TooLarge, $"more than {ReadingCodec.MaxValues} values");
             }
+            else
+            {
+                // A number's token is its text as written (JSON numbers have no escapes).
+                var start = (int)reader.TokenStartIndex;
+                numbers?.Add(new ReadingNumber(name, number, start..(start + reader.ValueSpan.Length)));
+            }
 
             reader.Skip();
         }
     }
 
-    /// <summary>The value's name (interned when it is a valid one); <paramref name="fault"/> when it is not.</summary>
-    private static string ValueName(ref Utf8JsonReader reader, out bool fault)
+    /// <summary>
+    /// The value's name (interned when it is a valid one, the same string as at this position last time when it is that
+    /// one again); <paramref name="fault"/> when it is not valid.
+    /// </summary>
+    private static string ValueName(ref Utf8JsonReader reader, string?[] namesByPosition, int position, out bool fault)
     {
-        if (!reader.ValueIsEscaped && ReadingCodec.IsValueName(reader.ValueSpan))
+        fault = false;
+        var recent = position < namesByPosition.Length ? namesByPosition[position] : null;
+        if (!reader.ValueIsEscaped)
         {
-            fault = false;
-            return Intern(reader.ValueSpan);
+            if (recent is not null && Ascii.Equals(reader.ValueSpan, recent))
+            {
+                return recent;
+            }
+
+            if (ReadingCodec.IsValueName(reader.ValueSpan))
+            {
+                var interned = Intern(reader.ValueSpan);
+                if (position < namesByPosition.Length)
+                {
+                    namesByPosition[position] = interned;
+                }
+
+                return interned;
+            }
         }
 
         var name = reader.GetString()!;
@@ -215,6 +251,12 @@ internal ref struct ReadingPayload
         return name;
     }
 }
+
+/// <summary>
+/// A reading's value as its payload wrote it: the name, the number read from it, and where the number's text lies in
+/// the payload (JSON number syntax, exactly as published).
+/// </summary>
+public readonly record struct ReadingNumber(string Name, double Value, Range Text);
 
 /// <summary>One top-level member as read: its token (None when absent) and its text, kept as bytes until asked for.</summary>
 internal readonly ref struct JsonMember(JsonTokenType token, ReadOnlySpan<byte> text, string? unescaped)

@@ -27,6 +27,14 @@ public sealed class InfluxPoint
     private readonly List<KeyValuePair<string, string>> _tags = [];
     private readonly List<KeyValuePair<string, InfluxFieldValue>> _fields;
 
+    /// <summary>
+    /// A 128-bit Bloom filter of the field keys (one bit per key, from its hash): a new key whose bit is clear is not on
+    /// the point yet, so the list is searched only for the few keys whose bit is taken. A meter reading has 40 fields;
+    /// comparing each with all before it cost more than formatting them.
+    /// </summary>
+    private ulong _fieldKeysLow;
+    private ulong _fieldKeysHigh;
+
     public InfluxPoint(string measurement, DateTimeOffset timestamp)
         : this(measurement, timestamp, fieldCapacity: 4)
     {
@@ -93,6 +101,28 @@ public sealed class InfluxPoint
         return AddField(key, new InfluxFieldValue(InfluxFieldKind.Float, value, 0, null));
     }
 
+    /// <summary>
+    /// Adds a float field written as <paramref name="text"/>, the decimal text <paramref name="value"/> was read from (a
+    /// JSON number, as a payload carried it), instead of the double formatted again: InfluxDB parses the text to the same
+    /// double (both round correctly to nearest), so the stored value is the same and the formatting is saved. The text
+    /// must be in JSON number syntax (<c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, all of which line protocol
+    /// reads as a float) and is not copied: it must stay unchanged until the point is written.
+    /// </summary>
+    public InfluxPoint Field(string key, double value, ReadOnlyMemory<byte> text)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"The field \"{key}\" is {value}: Influx stores only finite numbers.", nameof(value));
+        }
+
+        if (!LineProtocol.IsJsonNumber(text.Span))
+        {
+            throw new ArgumentException($"The text of the field \"{key}\" is not a JSON number.", nameof(text));
+        }
+
+        return AddField(key, new InfluxFieldValue(InfluxFieldKind.Float, value, 0, null) { FloatText = text });
+    }
+
     /// <summary>Adds an integer field (written as 123i).</summary>
     public InfluxPoint Field(string key, long value) =>
         AddField(key, new InfluxFieldValue(InfluxFieldKind.Integer, 0, value, null));
@@ -114,11 +144,16 @@ public sealed class InfluxPoint
     private InfluxPoint AddField(string key, InfluxFieldValue value)
     {
         CheckKey(key, nameof(key), "field key");
-        if (HasKey(_fields, key))
+        // Bits 0-5 of the hash choose the bit (a shift takes only those), bit 6 the half.
+        var hash = key.GetHashCode();
+        var bit = 1UL << hash;
+        ref var seen = ref (hash & 64) == 0 ? ref _fieldKeysLow : ref _fieldKeysHigh;
+        if ((seen & bit) != 0 && HasKey(_fields, key))
         {
             throw new ArgumentException($"The field \"{key}\" is already set on this point.", nameof(key));
         }
 
+        seen |= bit;
         _fields.Add(new(key, value));
         return this;
     }
@@ -170,4 +205,8 @@ internal enum InfluxFieldKind
     Boolean,
 }
 
-internal readonly record struct InfluxFieldValue(InfluxFieldKind Kind, double Float, long Integer, string? Text);
+internal readonly record struct InfluxFieldValue(InfluxFieldKind Kind, double Float, long Integer, string? Text)
+{
+    /// <summary>For a float read from text: that text, written instead of the formatted double (empty: format it).</summary>
+    public ReadOnlyMemory<byte> FloatText { get; init; }
+}

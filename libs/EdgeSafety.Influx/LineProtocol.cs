@@ -43,11 +43,15 @@ public static class LineProtocol
         var separator = (byte)' ';
         foreach (var (key, value) in point.Fields)
         {
-            WriteByte(destination, separator);
+            if (!TryWriteFloatFromText(destination, separator, key, value))
+            {
+                WriteByte(destination, separator);
+                WriteEscaped(destination, key, KeySpecials);
+                WriteByte(destination, (byte)'=');
+                WriteFieldValue(destination, value);
+            }
+
             separator = (byte)',';
-            WriteEscaped(destination, key, KeySpecials);
-            WriteByte(destination, (byte)'=');
-            WriteFieldValue(destination, value);
         }
 
         WriteByte(destination, (byte)' ');
@@ -88,10 +92,35 @@ public static class LineProtocol
         return tags;
     }
 
+    /// <summary>
+    /// The common field of a reading, a float given as text under a key that needs no escaping, written with one request
+    /// for room instead of one per part (a meter reading has 39 of them). False, having written nothing, for any other.
+    /// </summary>
+    private static bool TryWriteFloatFromText(IBufferWriter<byte> destination, byte separator, string key, InfluxFieldValue value)
+    {
+        var text = value.FloatText.Span;
+        if (text.IsEmpty || key.AsSpan().ContainsAny(KeySpecials))
+        {
+            return false;
+        }
+
+        var span = destination.GetSpan(Encoding.UTF8.GetMaxByteCount(key.Length) + text.Length + 2);
+        span[0] = separator;
+        var length = 1 + Encoding.UTF8.GetBytes(key, span[1..]);
+        span[length++] = (byte)'=';
+        text.CopyTo(span[length..]);
+        destination.Advance(length + text.Length);
+        return true;
+    }
+
     private static void WriteFieldValue(IBufferWriter<byte> destination, InfluxFieldValue value)
     {
         switch (value.Kind)
         {
+            case InfluxFieldKind.Float when !value.FloatText.IsEmpty:
+                // A key with characters to escape: the rest of a float from text is as above.
+                destination.Write(value.FloatText.Span);
+                break;
             case InfluxFieldKind.Float:
                 WriteFormatted(destination, value.Float, "R");
                 break;
@@ -109,6 +138,65 @@ public static class LineProtocol
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {value.Kind}.");
+        }
+    }
+
+    /// <summary>
+    /// Whether the text is a number in JSON syntax: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>. Every such text
+    /// is a float to line protocol (InfluxDB 1.x scans '-', digits, one '.', and 'e' or 'E' with an optional sign; a
+    /// number without a trailing 'i' or 'u' is a float).
+    /// </summary>
+    internal static bool IsJsonNumber(ReadOnlySpan<byte> text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] == '-')
+        {
+            i++;
+        }
+
+        if (i < text.Length && text[i] == '0')
+        {
+            i++;
+        }
+        else if (!Digits(text, ref i))
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        {
+            i++;
+            if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+            {
+                i++;
+            }
+
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
+
+        static bool Digits(ReadOnlySpan<byte> text, ref int i)
+        {
+            var start = i;
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
+            {
+                i++;
+            }
+
+            return i > start;
         }
     }
 

@@ -31,6 +31,43 @@ public class ReadingCodecTests
     }
 
     [Fact]
+    public void Gives_each_value_with_its_number_text_as_published_in_document_order()
+    {
+        var payload = Encoding.UTF8.GetBytes(
+            """{"v":1,"device":"meter-301","kind":"meter","profile":"harmonic-meter","seq":1,"ts":"2026-11-22T09:59:58.123Z","values":{"voltage_v": 2.295E2,"current_a":-0,"power_w":1e-400,"pf":0.30000000000000004}}""");
+        var numbers = new List<ReadingNumber> { new("stale", 1, 0..1) };
+
+        ReadingCodec.TryParse(Topic, payload, Now, numbers, out _, out var reading, out var rejection).Should().BeTrue(rejection?.Detail);
+
+        numbers.Select(n => n.Name).Should().Equal("voltage_v", "current_a", "power_w", "pf");
+        numbers.Select(n => Encoding.UTF8.GetString(payload.AsSpan(n.Text))).Should().Equal("2.295E2", "-0", "1e-400", "0.30000000000000004");
+        numbers.Should().AllSatisfy(n => n.Value.Should().Be(reading!.Values[n.Name]));
+        BitConverter.DoubleToInt64Bits(numbers[1].Value).Should().Be(BitConverter.DoubleToInt64Bits(-0.0));
+    }
+
+    /// <summary>Names are remembered by their position in the last payload; a payload in another order must not be misread.</summary>
+    [Fact]
+    public void Reads_value_names_right_when_the_next_payload_has_them_in_another_order_or_others()
+    {
+        string Payload(string values) =>
+            $$$"""{"v":1,"device":"meter-301","kind":"meter","profile":"p","seq":1,"ts":"2026-11-22T09:59:58.123Z","values":{{{values}}}}""";
+        Reading? Parse(string values)
+        {
+            ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(Payload(values)), Now, out _, out var reading, out var rejection)
+                .Should().BeTrue(rejection?.Detail);
+            return reading;
+        }
+
+        Parse("""{"voltage_v":1,"current_a":2,"power_w":3}""");
+        Parse("""{"current_a":2,"voltage_v":1,"energy_kwh":4}""")!.Values.Should().Equal(
+            new Dictionary<string, double> { ["current_a"] = 2, ["voltage_v"] = 1, ["energy_kwh"] = 4 });
+        Parse("""{"voltage_v":1,"current_a":2,"power_w":3}""")!.Values.Keys.Should().Equal("voltage_v", "current_a", "power_w");
+        ReadingCodec.TryParse(Topic, Encoding.UTF8.GetBytes(Payload("""{"voltage_v":1,"Current_A":2}""")), Now, out _, out _, out var refused)
+            .Should().BeFalse();
+        refused!.Reason.Should().Be(RejectionReason.InvalidValue);
+    }
+
+    [Fact]
     public void Accepts_a_publisher_written_by_hand_with_an_offset_time_and_no_unit()
     {
         var payload = """{ "values": {"db_a": 63.2}, "ts": "2026-11-22T17:59:58+08:00", "seq": 0, "profile": "noise-sensor-hr0", "kind": "noise", "device": "noise-1", "v": 1 }""";

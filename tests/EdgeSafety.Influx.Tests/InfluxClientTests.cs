@@ -68,6 +68,42 @@ public sealed class InfluxClientTests(InfluxFixture influx) : IClassFixture<Infl
         rows.Select(r => r[0].GetInt64()).Should().Equal(times.Select(t => t.ToUnixTimeMilliseconds()));
     }
 
+    /// <summary>
+    /// Ingest copies a payload's number text into the line instead of formatting the double it parsed: what InfluxDB
+    /// stores must be the same double, bit for bit, for every shape a JSON number can take.
+    /// </summary>
+    [Fact]
+    public async Task A_float_written_as_its_JSON_text_is_stored_as_the_same_double_as_the_formatted_one()
+    {
+        var client = await influx.NewDatabaseAsync();
+        string[] texts =
+        [
+            "0", "-0", "230", "-7", "0.1", "230.57", "-12.25", "1E-05", "1e5", "2.5e+300", "-1.5E-300", "1e-400", "-1e-400",
+            "5e-324", "2.2250738585072011e-308", "1.7976931348623157e308", "0.30000000000000004", "9007199254740993",
+            "123456789012345678901234567890", "3.14159265358979323846264338327950288", "0.000000000000000000000001234",
+            "1.00000000000000011102230246251565404236316680908203125",
+        ];
+        var points = new List<InfluxPoint>();
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var value = double.Parse(texts[i], System.Globalization.CultureInfo.InvariantCulture);
+            var time = T0.AddMilliseconds(i);
+            points.Add(new InfluxPoint("as_text", time).Field("v", value, System.Text.Encoding.ASCII.GetBytes(texts[i])));
+            points.Add(new InfluxPoint("formatted", time).Field("v", value));
+        }
+
+        await client.WriteAsync(points);
+
+        async Task<long[]> Stored(string measurement) =>
+            [.. (await client.QueryAsync($"SELECT \"v\" FROM \"{measurement}\"")).Single().Values
+                .Select(row => BitConverter.DoubleToInt64Bits(row[1].GetDouble()))];
+        var asText = await Stored("as_text");
+        asText.Should().HaveCount(texts.Length);
+        asText.Should().Equal(await Stored("formatted"));
+        asText.Should().Equal(texts.Select(t => BitConverter.DoubleToInt64Bits(double.Parse(t, System.Globalization.CultureInfo.InvariantCulture))),
+            "InfluxDB rounds each text to the double .NET reads from it");
+    }
+
     [Fact]
     public async Task Writing_the_same_point_again_leaves_one_point_with_the_last_values()
     {

@@ -130,4 +130,67 @@ public sealed class LineProtocolTests
         LineProtocol.Format(new InfluxPoint("m", InfluxPoint.MinTimestamp).Field("f", 1L)).Should().EndWith(" -9223372036854");
         LineProtocol.Format(new InfluxPoint("m", InfluxPoint.MaxTimestamp).Field("f", 1L)).Should().EndWith(" 9223372036854");
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0")]
+    [InlineData("230.5")]
+    [InlineData("-12.25")]
+    [InlineData("1E-05")]
+    [InlineData("2.5e+300")]
+    [InlineData("1e-400")]
+    [InlineData("0.30000000000000004")]
+    [InlineData("3.14159265358979323846264338327950288")]
+    public void A_float_read_from_text_is_written_as_that_text(string text)
+    {
+        var value = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+        LineProtocol.Format(new InfluxPoint("m", Time).Field("f", value, Encoding.ASCII.GetBytes(text))).Should().Be($"m f={text} 1000");
+    }
+
+    [Fact]
+    public void A_float_from_text_under_a_key_to_escape_is_escaped_as_any_other()
+    {
+        var point = new InfluxPoint("m", Time).Field("a b", 1.5, "1.50"u8.ToArray()).Field("plain", 2.0, "2e0"u8.ToArray()).Field("c,d=e", 3.0, "3"u8.ToArray());
+
+        LineProtocol.Format(point).Should().Be(@"m a\ b=1.50,plain=2e0,c\,d\=e=3 1000");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData("+1")]
+    [InlineData("01")]
+    [InlineData("1.")]
+    [InlineData(".5")]
+    [InlineData("1e")]
+    [InlineData("1e+")]
+    [InlineData("1i")]
+    [InlineData("1 ")]
+    [InlineData("0x10")]
+    [InlineData("NaN")]
+    [InlineData("1,2")]
+    public void A_float_text_that_is_not_a_JSON_number_is_refused(string text)
+    {
+        var act = () => new InfluxPoint("m", Time).Field("f", 1.0, Encoding.ASCII.GetBytes(text));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*not a JSON number*");
+    }
+
+    [Fact]
+    public void A_repeated_field_key_is_refused_among_many()
+    {
+        var point = new InfluxPoint("m", Time);
+        for (var i = 0; i < 200; i++)
+        {
+            point.Field($"value_{i}", (double)i);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            new Action(() => point.Field($"value_{i}", 0.0)).Should().Throw<ArgumentException>().WithMessage("*already*");
+        }
+
+        LineProtocol.Format(point).Should().StartWith("m value_0=0,value_1=1,").And.EndWith(",value_199=199 1000");
+    }
 }

@@ -5,8 +5,8 @@ namespace EdgeSafety.Fuzz.Targets;
 
 /// <summary>
 /// A readings message as ingest receives it (ReadingReceiver): topic, plain or partitioned, and payload through
-/// <see cref="ReadingCodec.TryParse"/>; an accepted reading becomes its InfluxDB point, and written again by the
-/// codec it reads back the same.
+/// <see cref="ReadingCodec.TryParse(string, ReadOnlySpan{byte}, DateTimeOffset, List{ReadingNumber}, out ReadingSource, out Reading, out Rejection)"/>;
+/// an accepted reading becomes its InfluxDB point, and written again by the codec it reads back the same.
 /// </summary>
 public sealed class ReadingsTarget() : FuzzTarget("readings", "ingest: readings topic + payload -> ReadingCodec -> InfluxDB point")
 {
@@ -34,14 +34,18 @@ public sealed class ReadingsTarget() : FuzzTarget("readings", "ingest: readings 
     public override void Run(byte[] input, Tally tally)
     {
         var (topic, payload) = Split(input);
-        if (!ReadingCodec.TryParse(topic, payload, Generators.Now, out var source, out var reading, out var rejection))
+        var numbers = new List<ReadingNumber>();
+        if (!ReadingCodec.TryParse(topic, payload, Generators.Now, numbers, out var source, out var reading, out var rejection))
         {
             tally.Reject(RejectionLabel.Of(rejection!.Reason));
             return;
         }
 
-        // Validation promises a storable reading: ingest counts a point it cannot build as dropped, a loss.
-        _ = ReadingReceiver.ToPoint(new ReceivedReading(source, reading!)).ToString();
+        // Validation promises a storable reading: ingest counts a point it cannot build as dropped, a loss. Ingest builds
+        // it from the payload's number text; the formatted one is what every other caller gets.
+        var received = new ReceivedReading(source, reading!);
+        _ = ReadingReceiver.ToPoint(received, payload, numbers).ToString();
+        _ = ReadingReceiver.ToPoint(received).ToString();
         var again = ReadingCodec.Serialize(reading!);
         if (!ReadingCodec.TryParse(topic, again, Generators.Now, out _, out var reread, out var rerejection))
         {
