@@ -247,20 +247,9 @@ public sealed class ChargingDetector
 
         Fingerprint.Compute(load, at, _fingerprint);
         var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
-        if (probability >= (load.Tier == MeterTier.Basic ? _options.BasicConfirmProbability : _options.ConfirmProbability))
+        if (load.Evidence.Add(_options, load.Tier, age, probability))
         {
-            load.Hits++;
-            load.HitProbabilitySum += probability;
-        }
-        else
-        {
-            load.Hits = 0;
-            load.HitProbabilitySum = 0;
-        }
-
-        if (load.Hits >= _options.ConfirmCheckpoints && age >= _options.MinConfirmSeconds)
-        {
-            load.Session = new SessionState(at, load.HitProbabilitySum / load.Hits) { PeakW = load.RecentPowerW(at, 30) };
+            load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));
         }
         else if (load.NextCheckpoint >= Checkpoints.Length)
