@@ -38,6 +38,18 @@ public sealed class ChargingDetectorOptions
     [Range(1, 10)]
     public int ConfirmCheckpoints { get; set; } = 2;
 
+    /// <summary>
+    /// <see cref="ConfirmCheckpoints"/> successive checkpoints at or above this confirm at once; a run that reaches
+    /// the confirmation probability but not this must last <see cref="ConfirmHoldSeconds"/> (at or below the
+    /// confirmation probability, every run confirms at once).
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double SureProbability { get; set; } = 0.8;
+
+    /// <summary>How long a run of checkpoints at or above the confirmation probability, not all sure, must last to confirm (seconds from its first checkpoint).</summary>
+    [Range(0.0, 3600.0)]
+    public double ConfirmHoldSeconds { get; set; } = 60;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;
