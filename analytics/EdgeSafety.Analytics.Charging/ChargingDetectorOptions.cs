@@ -50,6 +50,14 @@ public sealed class ChargingDetectorOptions
     [Range(0.0, 3600.0)]
     public double ConfirmHoldSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// A checkpoint whose load flickers more than this does not count towards confirmation (its own RMS change from
+    /// reading to reading over the last 30 s beyond the household's, over its power): a charger's regulated output
+    /// hardly moves, a TV's picture moves it by a few %. 10 turns the check off.
+    /// </summary>
+    [Range(0.001, 10.0)]
+    public double MaxFlickerRatio { get; set; } = 10;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

@@ -7,11 +7,18 @@ namespace EdgeSafety.Analytics.Charging;
 /// <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> checkpoints that all reach
 /// <see cref="ChargingDetectorOptions.SureProbability"/> (a clear charger: seconds), or once it has lasted
 /// <see cref="ChargingDetectorOptions.ConfirmHoldSeconds"/> (a load the model is less sure of waits for its curve to
-/// develop, and a TV or a cooker whose probability falls back on the way never alerts). The detector keeps one per
-/// tracked load; the evaluate command replays recorded probabilities through the same class.
+/// develop, and a TV or a cooker whose probability falls back on the way never alerts). A checkpoint at which the
+/// load flickers more than <see cref="ChargingDetectorOptions.MaxFlickerRatio"/> (beyond the household's own flicker)
+/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not. The
+/// detector keeps one per tracked load; the evaluate command replays recorded checkpoints through the same class.
 /// </summary>
 public sealed class ConfirmationEvidence
 {
+    /// <summary>The fingerprint's measure of the load's own flicker (<c>own_jitter_ratio</c>), which the rule reads besides the probability.</summary>
+    public static readonly int FlickerFeature = Fingerprint.Names.ToList().IndexOf("own_jitter_ratio") is var index and >= 0
+        ? index
+        : throw new InvalidOperationException("The fingerprint has no own_jitter_ratio feature, which the confirmation rule reads.");
+
     private int _hits;
     private int _sureHits;
     private double _runStartSeconds;
@@ -20,11 +27,14 @@ public sealed class ConfirmationEvidence
     /// <summary>The mean probability of the run that confirmed (or is building).</summary>
     public double Confidence => _hits == 0 ? 0 : _probabilitySum / _hits;
 
-    /// <summary>Takes one checkpoint's probability; true when the load is now confirmed as charging.</summary>
-    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability)
+    /// <summary>
+    /// Takes one checkpoint: the load's age, the model's probability and the load's own flicker (the fingerprint's
+    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured). True when the load is now confirmed as charging.
+    /// </summary>
+    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio)
     {
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
-        if (probability < bar)
+        if (probability < bar || flickerRatio > options.MaxFlickerRatio)
         {
             _hits = 0;
             _sureHits = 0;

@@ -7,7 +7,7 @@ using TrueSession = EdgeSafety.Appliances.ChargingSession;
 namespace EdgeSafety.Analytics.Cli.Charging;
 
 /// <summary>One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end.</summary>
-internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability)> Checkpoints);
+internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -63,9 +63,9 @@ internal static class CheckpointRecording
             foreach (var load in household)
             {
                 var evidence = new ConfirmationEvidence();
-                foreach (var (age, probability) in load.Checkpoints)
+                foreach (var (age, probability, flicker) in load.Checkpoints)
                 {
-                    if (evidence.Add(options, tier, age, probability))
+                    if (evidence.Add(options, tier, age, probability, flicker))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -99,8 +99,8 @@ internal static class CheckpointRecording
     }
 
     /// <summary>
-    /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as "age:probability"
-    /// pairs separated by spaces), times as Unix milliseconds.
+    /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
+    /// triples "age:probability:flicker" separated by spaces), times as Unix milliseconds.
     /// </summary>
     public static void Write(string path, IEnumerable<RecordedSet> sets)
     {
@@ -116,7 +116,7 @@ internal static class CheckpointRecording
 
             foreach (var load in recorded.Loads)
             {
-                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}")));
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}")));
                 writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints}"));
             }
         }
@@ -146,10 +146,10 @@ internal static class CheckpointRecording
                         sessions.Add((Int(fields[1]), new TrueSession(Enum.Parse<ApplianceKind>(fields[2]), Time(fields[3]), Time(fields[3]), Time(fields[4]), [], 0, 0, 0, 0), fields[5] == "1"));
                         break;
                     case "load" when set is not null:
-                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(triple =>
                         {
-                            var colon = pair.IndexOf(':', StringComparison.Ordinal);
-                            return (double.Parse(pair.AsSpan(0, colon), CultureInfo.InvariantCulture), double.Parse(pair.AsSpan(colon + 1), CultureInfo.InvariantCulture));
+                            var values = triple.Split(':');
+                            return (Number(values[0]), Number(values[1]), Number(values[2]));
                         }).ToList();
                         loads.Add(new RecordedLoad(Int(fields[1]), Enum.Parse<MeterTier>(fields[2]), Time(fields[3]), double.Parse(fields[4], CultureInfo.InvariantCulture), fields[5], checkpoints));
                         break;
@@ -178,6 +178,8 @@ internal static class CheckpointRecording
         }
     }
 
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Time(string unixMilliseconds) =>
@@ -189,7 +191,7 @@ internal static class CheckpointRecording
 /// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability, and answers "not charging".</summary>
 internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
 {
-    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability)> Checkpoints)> Loads { get; } = [];
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
     {
@@ -198,7 +200,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
             Loads[candidate.StartedAt] = load = (fingerprint[2], []);
         }
 
-        load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint)));
+        load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature]));
         return 0f;
     }
 }
