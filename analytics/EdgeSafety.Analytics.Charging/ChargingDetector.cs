@@ -3,8 +3,9 @@ namespace EdgeSafety.Analytics.Charging;
 /// <summary>
 /// E-bike charging detection for one meter, reading by reading in time order: steps in the household total become
 /// tracked loads; each added load is fingerprinted and classified at checkpoints after it came on (10, 15, 20 ...
-/// seconds); it is confirmed as charging when <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive
-/// checkpoints reach <see cref="ChargingDetectorOptions.ConfirmProbability"/> (or, for a basic meter,
+/// seconds); it is confirmed as charging by the rule of <see cref="ConfirmationEvidence"/> (by default when
+/// <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive checkpoints reach
+/// <see cref="ChargingDetectorOptions.ConfirmProbability"/>, or for a basic meter
 /// <see cref="ChargingDetectorOptions.BasicConfirmProbability"/>): a few seconds of latency for far fewer false
 /// alarms. It is then followed as a session to its end. Not thread-safe: one caller per meter.
 /// </summary>

@@ -40,8 +40,9 @@ public sealed class ChargingDetectorOptions
 
     /// <summary>
     /// <see cref="ConfirmCheckpoints"/> successive checkpoints at or above this confirm at once; a run that reaches
-    /// the confirmation probability but not this must last <see cref="ConfirmHoldSeconds"/> (at or below the
-    /// confirmation probability, every run confirms at once).
+    /// the confirmation probability but not this must last <see cref="ConfirmHoldSeconds"/>. The default (the
+    /// confirmation probability) keeps the rule the committed figures were measured with: every run confirms at once.
+    /// 0.97 trades latency for a few false alarms (docs/charging-diagnosis.md, "Confirmation rule").
     /// </summary>
     [Range(0.01, 1.0)]
     public double SureProbability { get; set; } = 0.8;
@@ -53,7 +54,8 @@ public sealed class ChargingDetectorOptions
     /// <summary>
     /// A checkpoint whose load flickers more than this does not count towards confirmation (its own RMS change from
     /// reading to reading over the last 30 s beyond the household's, over its power): a charger's regulated output
-    /// hardly moves, a TV's picture moves it by a few %. 10 turns the check off.
+    /// hardly moves, a TV's picture moves it by a few %. 10 (the default) turns the check off: at 0.015 it removes
+    /// most held-out TV false alarms but also misses chargers next to other flickering loads (docs/charging-diagnosis.md).
     /// </summary>
     [Range(0.001, 10.0)]
     public double MaxFlickerRatio { get; set; } = 10;

@@ -14,7 +14,7 @@ public sealed class ConfirmationRuleTests
 {
     private const double Steady = 0.002;
 
-    /// <summary>The rule with a sure bar of 0.97 and a one-minute hold for anything less sure, as the defaults are.</summary>
+    /// <summary>The rule with a sure bar of 0.97, a one-minute hold for anything less sure and the flicker check on (the variant docs/charging-diagnosis.md measures).</summary>
     private static readonly ChargingDetectorOptions Options = new() { ConfirmProbability = 0.8, SureProbability = 0.97, ConfirmHoldSeconds = 60, MaxFlickerRatio = 0.015 };
 
     [Fact]
