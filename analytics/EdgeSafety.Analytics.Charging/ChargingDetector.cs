@@ -3,8 +3,9 @@ namespace EdgeSafety.Analytics.Charging;
 /// <summary>
 /// E-bike charging detection for one meter, reading by reading in time order: steps in the household total become
 /// tracked loads; each added load is fingerprinted and classified at checkpoints after it came on (10, 15, 20 ...
-/// seconds); it is confirmed as charging when <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive
-/// checkpoints reach <see cref="ChargingDetectorOptions.ConfirmProbability"/> (or, for a basic meter,
+/// seconds); it is confirmed as charging by the rule of <see cref="ConfirmationEvidence"/> (by default when
+/// <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> successive checkpoints reach
+/// <see cref="ChargingDetectorOptions.ConfirmProbability"/>, or for a basic meter
 /// <see cref="ChargingDetectorOptions.BasicConfirmProbability"/>): a few seconds of latency for far fewer false
 /// alarms. It is then followed as a session to its end. Not thread-safe: one caller per meter.
 /// </summary>
@@ -247,20 +248,9 @@ public sealed class ChargingDetector
 
         Fingerprint.Compute(load, at, _fingerprint);
         var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
-        if (probability >= (load.Tier == MeterTier.Basic ? _options.BasicConfirmProbability : _options.ConfirmProbability))
+        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature]))
         {
-            load.Hits++;
-            load.HitProbabilitySum += probability;
-        }
-        else
-        {
-            load.Hits = 0;
-            load.HitProbabilitySum = 0;
-        }
-
-        if (load.Hits >= _options.ConfirmCheckpoints && age >= _options.MinConfirmSeconds)
-        {
-            load.Session = new SessionState(at, load.HitProbabilitySum / load.Hits) { PeakW = load.RecentPowerW(at, 30) };
+            load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));
         }
         else if (load.NextCheckpoint >= Checkpoints.Length)

@@ -38,6 +38,28 @@ public sealed class ChargingDetectorOptions
     [Range(1, 10)]
     public int ConfirmCheckpoints { get; set; } = 2;
 
+    /// <summary>
+    /// <see cref="ConfirmCheckpoints"/> successive checkpoints at or above this confirm at once; a run that reaches
+    /// the confirmation probability but not this must last <see cref="ConfirmHoldSeconds"/>. The default (the
+    /// confirmation probability) keeps the rule the committed figures were measured with: every run confirms at once.
+    /// 0.97 trades latency for a few false alarms (docs/charging-diagnosis.md, "Confirmation rule").
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double SureProbability { get; set; } = 0.8;
+
+    /// <summary>How long a run of checkpoints at or above the confirmation probability, not all sure, must last to confirm (seconds from its first checkpoint).</summary>
+    [Range(0.0, 3600.0)]
+    public double ConfirmHoldSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// A checkpoint whose load flickers more than this does not count towards confirmation (its own RMS change from
+    /// reading to reading over the last 30 s beyond the household's, over its power): a charger's regulated output
+    /// hardly moves, a TV's picture moves it by a few %. 10 (the default) turns the check off: at 0.015 it removes
+    /// most held-out TV false alarms but also misses chargers next to other flickering loads (docs/charging-diagnosis.md).
+    /// </summary>
+    [Range(0.001, 10.0)]
+    public double MaxFlickerRatio { get; set; } = 10;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

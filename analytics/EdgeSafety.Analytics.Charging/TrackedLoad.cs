@@ -83,10 +83,8 @@ internal sealed class TrackedLoad
     /// <summary>The next classification checkpoint (index into the detector's checkpoint ages).</summary>
     public int NextCheckpoint { get; set; }
 
-    /// <summary>Successive checkpoints at or above the confirmation probability, and their mean probability.</summary>
-    public int Hits { get; set; }
-
-    public double HitProbabilitySum { get; set; }
+    /// <summary>What its checkpoints have said so far, towards confirming it as charging.</summary>
+    public ConfirmationEvidence Evidence { get; } = new();
 
     /// <summary>The confirmed charging session, once there is one.</summary>
     public SessionState? Session { get; set; }

@@ -107,8 +107,7 @@ internal static class Evaluation
             }
         }
 
-        var end = household.Start + household.Duration;
-        foreach (var session in truth.ChargingSessions.Where(s => s.PluggedIn >= household.Start + Margin && s.PluggedIn <= end - Margin))
+        foreach (var session in Scored(household))
         {
             foreach (var tier in tiers)
             {
@@ -137,21 +136,29 @@ internal static class Evaluation
             string.Join(' ', others));
     }
 
-    private static void Score(EdgeSafety.Analytics.Charging.ChargingSession found, int seed, GroundTruth truth, Dictionary<TrueSession, double> detected, TierScore score)
+    private static void Score(EdgeSafety.Analytics.Charging.ChargingSession found, int seed, GroundTruth truth, Dictionary<TrueSession, double> detected, TierScore score) =>
+        Score(found.StartedAt, found.DetectedAt, found.PowerAddedW, found.Confidence, seed, truth.ChargingSessions, () => TruthMatching.CauseOf(truth, found.StartedAt), detected, score);
+
+    /// <summary>Counts one confirmed detection: the session it found (and how fast), a repeat, or a false alarm with its cause.</summary>
+    public static void Score(DateTimeOffset startedAt, DateTimeOffset detectedAt, double powerAddedW, double confidence, int seed,
+        IReadOnlyList<TrueSession> sessions, Func<string> cause, Dictionary<TrueSession, double> detected, TierScore score)
     {
         // The latest plug-in before the detection's start: a household with two chargers can have one still plugged
         // in (in float or done) when the other is plugged in, and the detection belongs to the newer one.
-        var session = truth.ChargingSessions.Where(s => found.StartedAt >= s.PluggedIn - EarlySlack && found.StartedAt <= s.Unplugged)
-            .MaxBy(s => s.PluggedIn);
+        var session = sessions.Where(s => startedAt >= s.PluggedIn - EarlySlack && startedAt <= s.Unplugged).MaxBy(s => s.PluggedIn);
         if (session is null)
         {
-            score.FalseAlarms.Add(new FalseAlarm(seed, found.StartedAt, TruthMatching.CauseOf(truth, found.StartedAt), found.PowerAddedW, found.Confidence, (found.DetectedAt - found.StartedAt).TotalSeconds));
+            score.FalseAlarms.Add(new FalseAlarm(seed, startedAt, cause(), powerAddedW, confidence, (detectedAt - startedAt).TotalSeconds));
         }
-        else if (!detected.TryAdd(session, (found.DetectedAt - session.PluggedIn).TotalSeconds))
+        else if (!detected.TryAdd(session, (detectedAt - session.PluggedIn).TotalSeconds))
         {
             score.Repeats++;
         }
     }
+
+    /// <summary>The sessions a household's figures count: not plugged in during the first or last <see cref="Margin"/> of its window.</summary>
+    public static IEnumerable<TrueSession> Scored(GeneratedHousehold household) =>
+        household.Truth.ChargingSessions.Where(s => s.PluggedIn >= household.Start + Margin && s.PluggedIn <= household.Start + household.Duration - Margin);
 }
 
 /// <summary>The classifier as the detector uses it, with every answer kept (when the load came on, its age and power, the probability) for the diagnosis.</summary>

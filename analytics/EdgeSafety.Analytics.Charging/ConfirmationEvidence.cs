@@ -1,0 +1,56 @@
+namespace EdgeSafety.Analytics.Charging;
+
+/// <summary>
+/// The confirmation rule's state for one added load, checkpoint by checkpoint (<see cref="ChargingDetectorOptions"/>):
+/// a run of checkpoints at or above the bar (<see cref="ChargingDetectorOptions.ConfirmProbability"/>) is evidence;
+/// one below it starts the run again. A run confirms the load as charging once it has
+/// <see cref="ChargingDetectorOptions.ConfirmCheckpoints"/> checkpoints that all reach
+/// <see cref="ChargingDetectorOptions.SureProbability"/> (a clear charger: seconds), or once it has lasted
+/// <see cref="ChargingDetectorOptions.ConfirmHoldSeconds"/> (a load the model is less sure of waits for its curve to
+/// develop, and a TV or a cooker whose probability falls back on the way never alerts). A checkpoint at which the
+/// load flickers more than <see cref="ChargingDetectorOptions.MaxFlickerRatio"/> (beyond the household's own flicker)
+/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not. The
+/// detector keeps one per tracked load; the evaluate command replays recorded checkpoints through the same class.
+/// </summary>
+public sealed class ConfirmationEvidence
+{
+    /// <summary>The fingerprint's measure of the load's own flicker (<c>own_jitter_ratio</c>), which the rule reads besides the probability.</summary>
+    public static readonly int FlickerFeature = Fingerprint.Names.ToList().IndexOf("own_jitter_ratio") is var index and >= 0
+        ? index
+        : throw new InvalidOperationException("The fingerprint has no own_jitter_ratio feature, which the confirmation rule reads.");
+
+    private int _hits;
+    private int _sureHits;
+    private double _runStartSeconds;
+    private double _probabilitySum;
+
+    /// <summary>The mean probability of the run that confirmed (or is building).</summary>
+    public double Confidence => _hits == 0 ? 0 : _probabilitySum / _hits;
+
+    /// <summary>
+    /// Takes one checkpoint: the load's age, the model's probability and the load's own flicker (the fingerprint's
+    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured). True when the load is now confirmed as charging.
+    /// </summary>
+    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio)
+    {
+        var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
+        if (probability < bar || flickerRatio > options.MaxFlickerRatio)
+        {
+            _hits = 0;
+            _sureHits = 0;
+            _probabilitySum = 0;
+            return false;
+        }
+
+        if (_hits == 0)
+        {
+            _runStartSeconds = ageSeconds;
+        }
+
+        _hits++;
+        _probabilitySum += probability;
+        _sureHits = probability >= Math.Max(bar, options.SureProbability) ? _sureHits + 1 : 0;
+        return _hits >= options.ConfirmCheckpoints && ageSeconds >= options.MinConfirmSeconds
+            && (_sureHits >= options.ConfirmCheckpoints || ageSeconds - _runStartSeconds >= options.ConfirmHoldSeconds);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Appliances;
+using TrueSession = EdgeSafety.Appliances.ChargingSession;
+
+namespace EdgeSafety.Analytics.Cli.Charging;
+
+/// <summary>One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end.</summary>
+internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints);
+
+/// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
+internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
+
+/// <summary>
+/// The evaluation split in two, so that confirmation rules can be compared in seconds instead of minutes: the detector
+/// is run once over the households with a classifier that keeps every probability and confirms nothing (every load
+/// is classified at all its checkpoints until it ends), and each rule (<see cref="ConfirmationEvidence"/> under given
+/// <see cref="ChargingDetectorOptions"/>) is replayed over the recorded probabilities and scored as the evaluation
+/// scores. A confirmation changes nothing else the detector does, so the replay gives the evaluation's figures (up to
+/// the rare load dropped because more than 16 were tracked at once, which the detector picks among unconfirmed ones).
+/// </summary>
+internal static class CheckpointRecording
+{
+    public static RecordedSet Record(ScenarioSet set, IChargingClassifier classifier, ChargingDetectorOptions options)
+    {
+        var perHousehold = new ConcurrentDictionary<int, RecordedSet>();
+        Parallel.ForEach(set.Seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            seed => perHousehold[seed] = RecordHousehold(set, seed, classifier, options));
+        return new RecordedSet(set, [.. set.Seeds.SelectMany(s => perHousehold[s].Sessions)], [.. set.Seeds.SelectMany(s => perHousehold[s].Loads)]);
+    }
+
+    private static RecordedSet RecordHousehold(ScenarioSet set, int seed, IChargingClassifier classifier, ChargingDetectorOptions options)
+    {
+        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling);
+        var tiers = Enum.GetValues<MeterTier>();
+        var recorders = tiers.Select(_ => new CheckpointRecorder(classifier)).ToArray();
+        var detectors = tiers.Select(t => new ChargingDetector($"household-{seed}", recorders[(int)t], options)).ToArray();
+        foreach (var observation in SimulatedMeter.Observations(household, set.Sampling))
+        {
+            foreach (var tier in tiers)
+            {
+                detectors[(int)tier].Observe(observation.AsTier(tier));
+            }
+        }
+
+        var scored = Evaluation.Scored(household).ToHashSet();
+        var loads = tiers.SelectMany(tier => recorders[(int)tier].Loads.Select(load => new RecordedLoad(seed, tier, load.Key, load.Value.PowerAddedW,
+            TruthMatching.CauseOf(household.Truth, load.Key), load.Value.Checkpoints)));
+        return new RecordedSet(set, [.. household.Truth.ChargingSessions.Select(s => (seed, s, scored.Contains(s)))], [.. loads]);
+    }
+
+    /// <summary>Scores a replay of the recorded probabilities under <paramref name="options"/>, per tier, as <see cref="Evaluation.Run"/> does.</summary>
+    public static Dictionary<MeterTier, TierScore> Replay(RecordedSet recorded, ChargingDetectorOptions options)
+    {
+        var scores = Enum.GetValues<MeterTier>().ToDictionary(t => t, t => new TierScore(t));
+        var sessionsBySeed = recorded.Sessions.GroupBy(s => s.Seed).ToDictionary(g => g.Key, g => (IReadOnlyList<TrueSession>)[.. g.Select(s => s.Session)]);
+        foreach (var household in recorded.Loads.GroupBy(l => (l.Seed, l.Tier)))
+        {
+            var (seed, tier) = household.Key;
+            var sessions = sessionsBySeed.GetValueOrDefault(seed) ?? [];
+            var detections = new List<(RecordedLoad Load, DateTimeOffset DetectedAt, double Confidence)>();
+            foreach (var load in household)
+            {
+                var evidence = new ConfirmationEvidence();
+                foreach (var (age, probability, flicker) in load.Checkpoints)
+                {
+                    if (evidence.Add(options, tier, age, probability, flicker))
+                    {
+                        detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
+                        break;
+                    }
+                }
+            }
+
+            var detected = new Dictionary<TrueSession, double>();
+            foreach (var (load, detectedAt, confidence) in detections.OrderBy(d => d.DetectedAt))
+            {
+                Evaluation.Score(load.StartedAt, detectedAt, load.PowerAddedW, confidence, seed, sessions, () => load.Cause, detected, scores[tier]);
+            }
+
+            foreach (var (_, session, _) in recorded.Sessions.Where(s => s.Seed == seed && s.Scored))
+            {
+                scores[tier].Sessions.Add(new SessionOutcome(session.Charger, detected.TryGetValue(session, out var latency) ? latency : null));
+            }
+        }
+
+        // A household whose tier classified no load at all still has its sessions, all missed.
+        foreach (var tier in scores.Keys)
+        {
+            var seen = recorded.Loads.Where(l => l.Tier == tier).Select(l => l.Seed).ToHashSet();
+            foreach (var (_, session, _) in recorded.Sessions.Where(s => s.Scored && !seen.Contains(s.Seed)))
+            {
+                scores[tier].Sessions.Add(new SessionOutcome(session.Charger, null));
+            }
+        }
+
+        return scores;
+    }
+
+    /// <summary>
+    /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
+    /// triples "age:probability:flicker" separated by spaces), times as Unix milliseconds.
+    /// </summary>
+    public static void Write(string path, IEnumerable<RecordedSet> sets)
+    {
+        using var writer = new StreamWriter(path);
+        foreach (var recorded in sets)
+        {
+            var set = recorded.Set;
+            writer.WriteLine(Invariant($"set,{set.Name},{set.Parameters},{set.FirstSeed},{set.Households},{set.Days},{set.Sampling.Name}"));
+            foreach (var (seed, session, scored) in recorded.Sessions)
+            {
+                writer.WriteLine(Invariant($"session,{seed},{session.Charger},{session.PluggedIn.ToUnixTimeMilliseconds()},{session.Unplugged.ToUnixTimeMilliseconds()},{(scored ? 1 : 0)}"));
+            }
+
+            foreach (var load in recorded.Loads)
+            {
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}")));
+                writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints}"));
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote; a line it cannot read is an error naming the line.</summary>
+    public static List<RecordedSet> Read(string path)
+    {
+        var sets = new List<RecordedSet>();
+        ScenarioSet? set = null;
+        var sessions = new List<(int, TrueSession, bool)>();
+        var loads = new List<RecordedLoad>();
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            var fields = line.Split(',');
+            try
+            {
+                switch (fields[0])
+                {
+                    case "set":
+                        Flush();
+                        set = new ScenarioSet(fields[1], Enum.Parse<ParameterSet>(fields[2]), Int(fields[3]), Int(fields[4]), double.Parse(fields[5], CultureInfo.InvariantCulture), Sampling.Parse(fields[6]));
+                        break;
+                    case "session" when set is not null:
+                        sessions.Add((Int(fields[1]), new TrueSession(Enum.Parse<ApplianceKind>(fields[2]), Time(fields[3]), Time(fields[3]), Time(fields[4]), [], 0, 0, 0, 0), fields[5] == "1"));
+                        break;
+                    case "load" when set is not null:
+                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(triple =>
+                        {
+                            var values = triple.Split(':');
+                            return (Number(values[0]), Number(values[1]), Number(values[2]));
+                        }).ToList();
+                        loads.Add(new RecordedLoad(Int(fields[1]), Enum.Parse<MeterTier>(fields[2]), Time(fields[3]), double.Parse(fields[4], CultureInfo.InvariantCulture), fields[5], checkpoints));
+                        break;
+                    default:
+                        throw new FormatException($"unknown record \"{fields[0]}\" (a file written by evaluate --record starts with a set line)");
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or ArgumentException or OverflowException)
+            {
+                throw new FormatException($"{path}, line {number}: {ex.Message}", ex);
+            }
+        }
+
+        Flush();
+        return sets;
+
+        void Flush()
+        {
+            if (set is not null)
+            {
+                sets.Add(new RecordedSet(set, [.. sessions], [.. loads]));
+            }
+
+            sessions.Clear();
+            loads.Clear();
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(string unixMilliseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(unixMilliseconds, CultureInfo.InvariantCulture)).ToOffset(SimulatedMeter.Start.Offset);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability, and answers "not charging".</summary>
+internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
+{
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints)> Loads { get; } = [];
+
+    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
+    {
+        if (!Loads.TryGetValue(candidate.StartedAt, out var load))
+        {
+            Loads[candidate.StartedAt] = load = (fingerprint[2], []);
+        }
+
+        load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature]));
+        return 0f;
+    }
+}
