@@ -217,31 +217,47 @@ internal static class JsonPayload
     /// format string is parsed again on every call, and every reading has a timestamp).
     /// </summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
-        string.Create(PublishedTimestampLength, timestamp.UtcDateTime, static (text, utc) =>
+        string.Create(PublishedTimestampLength, timestamp, static (text, at) =>
         {
-            Digits(text[..4], utc.Year);
-            text[4] = '-';
-            Digits(text[5..7], utc.Month);
-            text[7] = '-';
-            Digits(text[8..10], utc.Day);
-            text[10] = 'T';
-            Digits(text[11..13], utc.Hour);
-            text[13] = ':';
-            Digits(text[14..16], utc.Minute);
-            text[16] = ':';
-            Digits(text[17..19], utc.Second);
-            text[19] = '.';
-            Digits(text[20..23], utc.Millisecond);
-            text[23] = 'Z';
+            Span<byte> utf8 = stackalloc byte[PublishedTimestampLength];
+            WriteTimestamp(utf8, at);
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                text[i] = (char)utf8[i];
+            }
         });
+
+    /// <summary>
+    /// <see cref="FormatTimestamp"/>'s text as UTF-8 into <paramref name="destination"/> (for writers that build a
+    /// payload's bytes themselves, such as the load generator's templates); returns the bytes written.
+    /// </summary>
+    public static int WriteTimestamp(Span<byte> destination, DateTimeOffset timestamp)
+    {
+        var utc = timestamp.UtcDateTime;
+        Digits(destination[..4], utc.Year);
+        destination[4] = (byte)'-';
+        Digits(destination[5..7], utc.Month);
+        destination[7] = (byte)'-';
+        Digits(destination[8..10], utc.Day);
+        destination[10] = (byte)'T';
+        Digits(destination[11..13], utc.Hour);
+        destination[13] = (byte)':';
+        Digits(destination[14..16], utc.Minute);
+        destination[16] = (byte)':';
+        Digits(destination[17..19], utc.Second);
+        destination[19] = (byte)'.';
+        Digits(destination[20..23], utc.Millisecond);
+        destination[23] = (byte)'Z';
+        return PublishedTimestampLength;
+    }
 
     private const int PublishedTimestampLength = 24;
 
-    private static void Digits(Span<char> destination, int value)
+    private static void Digits(Span<byte> destination, int value)
     {
         for (var i = destination.Length - 1; i >= 0; i--, value /= 10)
         {
-            destination[i] = (char)('0' + (value % 10));
+            destination[i] = (byte)('0' + (value % 10));
         }
     }
 

@@ -40,6 +40,12 @@ public static class ReadingCodec
     [ThreadStatic]
     private static Utf8JsonWriter? t_json;
 
+    /// <summary>
+    /// A reading's <c>ts</c> text as <see cref="Serialize"/> writes it, as UTF-8 into <paramref name="destination"/> (at
+    /// least 24 bytes), for writers that build a payload's bytes themselves; returns the bytes written.
+    /// </summary>
+    public static int WriteTimestamp(Span<byte> destination, DateTimeOffset timestamp) => JsonPayload.WriteTimestamp(destination, timestamp);
+
     public static byte[] Serialize(Reading reading)
     {
         ArgumentNullException.ThrowIfNull(reading);

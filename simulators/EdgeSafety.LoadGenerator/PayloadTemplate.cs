@@ -68,7 +68,7 @@ public sealed class PayloadTemplate
         at += written;
         Timestamp.CopyTo(span[at..]);
         at += Timestamp.Length;
-        at += WriteTimestamp(span[at..], timestamp.UtcDateTime);
+        at += ReadingCodec.WriteTimestamp(span[at..], timestamp);
         Values.CopyTo(span[at..]);
         at += Values.Length;
         for (var i = 0; i < values.Length; i++)
@@ -129,33 +129,5 @@ public sealed class PayloadTemplate
         }
 
         return at;
-    }
-
-    /// <summary>The shape JsonPayload.FormatTimestamp writes: 2026-11-22T09:59:58.123Z.</summary>
-    private static int WriteTimestamp(Span<byte> destination, DateTime utc)
-    {
-        Digits(destination[..4], utc.Year);
-        destination[4] = (byte)'-';
-        Digits(destination[5..7], utc.Month);
-        destination[7] = (byte)'-';
-        Digits(destination[8..10], utc.Day);
-        destination[10] = (byte)'T';
-        Digits(destination[11..13], utc.Hour);
-        destination[13] = (byte)':';
-        Digits(destination[14..16], utc.Minute);
-        destination[16] = (byte)':';
-        Digits(destination[17..19], utc.Second);
-        destination[19] = (byte)'.';
-        Digits(destination[20..23], utc.Millisecond);
-        destination[23] = (byte)'Z';
-        return 24;
-
-        static void Digits(Span<byte> digits, int value)
-        {
-            for (var i = digits.Length - 1; i >= 0; i--, value /= 10)
-            {
-                digits[i] = (byte)('0' + (value % 10));
-            }
-        }
     }
 }
