@@ -43,15 +43,11 @@ public static class LineProtocol
         var separator = (byte)' ';
         foreach (var (key, value) in point.Fields)
         {
-            if (!TryWriteFloatFromText(destination, separator, key, value))
-            {
-                WriteByte(destination, separator);
-                WriteEscaped(destination, key, KeySpecials);
-                WriteByte(destination, (byte)'=');
-                WriteFieldValue(destination, value);
-            }
-
+            WriteByte(destination, separator);
             separator = (byte)',';
+            WriteEscaped(destination, key, KeySpecials);
+            WriteByte(destination, (byte)'=');
+            WriteFieldValue(destination, value);
         }
 
         WriteByte(destination, (byte)' ');
@@ -92,33 +88,11 @@ public static class LineProtocol
         return tags;
     }
 
-    /// <summary>
-    /// The common field of a reading, a float given as text under a key that needs no escaping, written with one request
-    /// for room instead of one per part (a meter reading has 39 of them). False, having written nothing, for any other.
-    /// </summary>
-    private static bool TryWriteFloatFromText(IBufferWriter<byte> destination, byte separator, string key, InfluxFieldValue value)
-    {
-        var text = value.FloatText.Span;
-        if (text.IsEmpty || key.AsSpan().ContainsAny(KeySpecials))
-        {
-            return false;
-        }
-
-        var span = destination.GetSpan(Encoding.UTF8.GetMaxByteCount(key.Length) + text.Length + 2);
-        span[0] = separator;
-        var length = 1 + Encoding.UTF8.GetBytes(key, span[1..]);
-        span[length++] = (byte)'=';
-        text.CopyTo(span[length..]);
-        destination.Advance(length + text.Length);
-        return true;
-    }
-
     private static void WriteFieldValue(IBufferWriter<byte> destination, InfluxFieldValue value)
     {
         switch (value.Kind)
         {
             case InfluxFieldKind.Float when !value.FloatText.IsEmpty:
-                // A key with characters to escape: the rest of a float from text is as above.
                 destination.Write(value.FloatText.Span);
                 break;
             case InfluxFieldKind.Float:
