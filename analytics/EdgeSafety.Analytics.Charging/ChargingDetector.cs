@@ -139,7 +139,8 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
-            var load = new TrackedLoad(step, before, tier, JitterBefore(step.PreviousAt));
+            var (jitterW, driftWPerMinute) = JitterBefore(step.PreviousAt);
+            var load = new TrackedLoad(step, before, tier, jitterW) { BaselineDriftWPerMinute = driftWPerMinute };
             if (step.Delta.PowerW > _options.CandidateMaxW)
             {
                 // Followed so that its switch-off is recognised, never classified.
@@ -165,12 +166,14 @@ public sealed class ChargingDetector
 
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
-    /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes.
+    /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes. Also the
+    /// same changes' sum over the time they span (W per minute): the drift of the loads already on (a compressor
+    /// settling after its start), which goes on in a new load's contribution.
     /// </summary>
-    private double JitterBefore(DateTimeOffset until)
+    private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
-        double squares = 0;
+        double squares = 0, sum = 0, seconds = 0;
         var changes = 0;
         var oldest = Math.Max(0, _recentCount - RecentCapacity);
         for (var k = _recentCount - 1; k > oldest; k--)
@@ -195,10 +198,12 @@ public sealed class ChargingDetector
             }
 
             squares += change * change;
+            sum += change;
+            seconds += _recentSeconds[i] - _recentSeconds[previous];
             changes++;
         }
 
-        return changes < 2 ? double.NaN : Math.Sqrt(squares / changes);
+        return changes < 2 ? (double.NaN, double.NaN) : (Math.Sqrt(squares / changes), sum / seconds * 60);
     }
 
     private TrackedLoad? MatchSwitchOff(double dropW)
@@ -247,8 +252,9 @@ public sealed class ChargingDetector
         }
 
         Fingerprint.Compute(load, at, _fingerprint);
-        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
-        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature]))
+        var curve = LoadCurve.Of(load);
+        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve), _fingerprint);
+        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature], curve))
         {
             load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));

@@ -60,6 +60,23 @@ public sealed class ChargingDetectorOptions
     [Range(0.001, 10.0)]
     public double MaxFlickerRatio { get; set; } = 10;
 
+    /// <summary>
+    /// A load drawing at most this (W) confirms only once its curve has shown a charger's taper
+    /// (<see cref="MinTaperPercentPerMinute"/>, <see cref="MinTaperSignificance"/>; <see cref="LoadCurve"/>): a nearly
+    /// full charger in constant voltage and an LED lamp have the same narrow rectifier pulse, but only the charger's
+    /// power falls. 0 (the default) turns the check off (docs/charging-diagnosis.md, "Fifth round: a charger's curve").
+    /// </summary>
+    [Range(0.0, 10_000.0)]
+    public double CurveCheckMaxW { get; set; }
+
+    /// <summary>The fall (% of the load's power per minute, beyond the household's drift before it came on) that counts as a taper.</summary>
+    [Range(0.0, 100.0)]
+    public double MinTaperPercentPerMinute { get; set; } = 0.5;
+
+    /// <summary>How many times its uncertainty (the line's standard error and the household's drift) the fall must be to count as a taper.</summary>
+    [Range(0.0, 100.0)]
+    public double MinTaperSignificance { get; set; } = 3;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

@@ -9,8 +9,11 @@ namespace EdgeSafety.Analytics.Charging;
 /// <see cref="ChargingDetectorOptions.ConfirmHoldSeconds"/> (a load the model is less sure of waits for its curve to
 /// develop, and a TV or a cooker whose probability falls back on the way never alerts). A checkpoint at which the
 /// load flickers more than <see cref="ChargingDetectorOptions.MaxFlickerRatio"/> (beyond the household's own flicker)
-/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not. The
-/// detector keeps one per tracked load; the evaluate command replays recorded checkpoints through the same class.
+/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not. A load
+/// no larger than <see cref="ChargingDetectorOptions.CurveCheckMaxW"/> confirms only once its curve
+/// (<see cref="LoadCurve"/>) has shown a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its
+/// curve. The detector keeps one per tracked load; the evaluate command replays recorded checkpoints through the same
+/// class.
 /// </summary>
 public sealed class ConfirmationEvidence
 {
@@ -23,16 +26,19 @@ public sealed class ConfirmationEvidence
     private int _sureHits;
     private double _runStartSeconds;
     private double _probabilitySum;
+    private bool _curveShown;
 
     /// <summary>The mean probability of the run that confirmed (or is building).</summary>
     public double Confidence => _hits == 0 ? 0 : _probabilitySum / _hits;
 
     /// <summary>
-    /// Takes one checkpoint: the load's age, the model's probability and the load's own flicker (the fingerprint's
-    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured). True when the load is now confirmed as charging.
+    /// Takes one checkpoint: the load's age, the model's probability, the load's own flicker (the fingerprint's
+    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured) and its curve (default: not measured, no curve
+    /// check). True when the load is now confirmed as charging.
     /// </summary>
-    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio)
+    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default)
     {
+        _curveShown = _curveShown || ShowsTaper(options, curve);
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
         if (probability < bar || flickerRatio > options.MaxFlickerRatio)
         {
@@ -51,6 +57,11 @@ public sealed class ConfirmationEvidence
         _probabilitySum += probability;
         _sureHits = probability >= Math.Max(bar, options.SureProbability) ? _sureHits + 1 : 0;
         return _hits >= options.ConfirmCheckpoints && ageSeconds >= options.MinConfirmSeconds
-            && (_sureHits >= options.ConfirmCheckpoints || ageSeconds - _runStartSeconds >= options.ConfirmHoldSeconds);
+            && (_sureHits >= options.ConfirmCheckpoints || ageSeconds - _runStartSeconds >= options.ConfirmHoldSeconds)
+            && (_curveShown || !(curve.PowerW > 0 && curve.PowerW <= options.CurveCheckMaxW));
     }
+
+    /// <summary>Whether the curve falls as a charger's in constant voltage does: by enough, and clearly beyond the household's noise and drift.</summary>
+    private static bool ShowsTaper(ChargingDetectorOptions options, in LoadCurve curve) =>
+        curve.FallPercentPerMinute >= options.MinTaperPercentPerMinute && curve.FallSignificance >= options.MinTaperSignificance;
 }

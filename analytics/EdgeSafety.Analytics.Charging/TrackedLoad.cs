@@ -65,6 +65,9 @@ internal sealed class TrackedLoad
     /// </summary>
     public double BaselineJitterW { get; }
 
+    /// <summary>How fast the household total drifted before the load came on, steps left out (W per minute): it goes on in the contribution.</summary>
+    public double BaselineDriftWPerMinute { get; init; } = double.NaN;
+
     /// <summary>The lowest tier of the readings it was seen with: features above it are blank.</summary>
     public MeterTier Tier { get; private set; }
 
@@ -190,18 +193,60 @@ internal sealed class TrackedLoad
     /// </summary>
     public (double SlopePercentPerMinute, double Residual) Trend(DateTimeOffset now, double seconds)
     {
-        if (_times is null || _powers is null)
+        var age = (now - Start).TotalSeconds;
+        var fit = FitSums(age - seconds);
+        var (n, st, sp, stt, stp, spp) = (fit.N, fit.St, fit.Sp, fit.Stt, fit.Stp, fit.Spp);
+        var denominator = (n * stt) - (st * st);
+        if (n < 3 || fit.Last - fit.First < 5 || denominator <= 0 || Math.Abs(sp / n) < 1)
         {
             return (double.NaN, double.NaN);
         }
 
-        var age = (now - Start).TotalSeconds;
+        var slope = ((n * stp) - (st * sp)) / denominator;
+        var mean = Math.Abs(sp / n);
+
+        // Residual sum of squares of the fit: Spp - Sp²/n - slope · (Stp - St·Sp/n), centred sums.
+        var residual = (spp - (sp * sp / n)) - (slope * (stp - (st * sp / n)));
+        return (slope * 60 / mean * 100, Math.Sqrt(Math.Max(0, residual) / n) / mean);
+    }
+
+    /// <summary>
+    /// The least-squares line through the power from <paramref name="fromAge"/> seconds after the switch-on to now:
+    /// the mean power (W), the slope (W per minute) and the slope's standard error (W per minute, from the scatter
+    /// around the line); NaN with fewer than three readings over less than 5 s. The confirmation rule's curve check
+    /// reads it (<see cref="LoadCurve"/>): a charger in constant voltage tapers, a lamp does not.
+    /// </summary>
+    public (double MeanW, double SlopeWPerMinute, double StandardErrorWPerMinute) SettledSlope(double fromAge)
+    {
+        var fit = FitSums(fromAge);
+        var n = fit.N;
+        var centredStt = fit.Stt - (fit.St * fit.St / n);
+        if (n < 3 || fit.Last - fit.First < 5 || centredStt <= 0)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
+        var centredStp = fit.Stp - (fit.St * fit.Sp / n);
+        var slope = centredStp / centredStt;
+        var residual = Math.Max(0, fit.Spp - (fit.Sp * fit.Sp / n) - (slope * centredStp));
+        var standardError = Math.Sqrt(residual / (n - 2) / centredStt);
+        return (fit.Sp / n, slope * 60, standardError * 60);
+    }
+
+    /// <summary>The sums a least-squares line needs over the history from <paramref name="fromAge"/> on (time in seconds since the switch-on).</summary>
+    private (double N, double St, double Sp, double Stt, double Stp, double Spp, double First, double Last) FitSums(double fromAge)
+    {
         double n = 0, st = 0, sp = 0, stt = 0, stp = 0, spp = 0, first = double.NaN, last = double.NaN;
+        if (_times is null || _powers is null)
+        {
+            return (n, st, sp, stt, stp, spp, first, last);
+        }
+
         for (var k = 0; k < _historyCount; k++)
         {
             var i = (_historyStart + k) % HistoryCapacity;
             var t = _times[i];
-            if (t < age - seconds)
+            if (t < fromAge)
             {
                 continue;
             }
@@ -217,18 +262,7 @@ internal sealed class TrackedLoad
             spp += p * p;
         }
 
-        var denominator = (n * stt) - (st * st);
-        if (n < 3 || last - first < 5 || denominator <= 0 || Math.Abs(sp / n) < 1)
-        {
-            return (double.NaN, double.NaN);
-        }
-
-        var slope = ((n * stp) - (st * sp)) / denominator;
-        var mean = Math.Abs(sp / n);
-
-        // Residual sum of squares of the fit: Spp - Sp²/n - slope · (Stp - St·Sp/n), centred sums.
-        var residual = (spp - (sp * sp / n)) - (slope * (stp - (st * sp / n)));
-        return (slope * 60 / mean * 100, Math.Sqrt(Math.Max(0, residual) / n) / mean);
+        return (n, st, sp, stt, stp, spp, first, last);
     }
 
     private (double Sum, double Squares, int Count) Sums(DateTimeOffset now, double seconds)

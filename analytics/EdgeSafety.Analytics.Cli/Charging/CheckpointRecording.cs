@@ -6,8 +6,13 @@ using TrueSession = EdgeSafety.Appliances.ChargingSession;
 
 namespace EdgeSafety.Analytics.Cli.Charging;
 
-/// <summary>One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end.</summary>
-internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints);
+/// <summary>
+/// One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end, and
+/// at each checkpoint the load's curve and THD ratio (<see cref="Curves"/>, same order; empty in a recording made
+/// before they were recorded).
+/// </summary>
+internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints,
+    IReadOnlyList<(LoadCurve Curve, double ThdRatio)> Curves);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -46,7 +51,7 @@ internal static class CheckpointRecording
 
         var scored = Evaluation.Scored(household).ToHashSet();
         var loads = tiers.SelectMany(tier => recorders[(int)tier].Loads.Select(load => new RecordedLoad(seed, tier, load.Key, load.Value.PowerAddedW,
-            TruthMatching.CauseOf(household.Truth, load.Key), load.Value.Checkpoints)));
+            TruthMatching.CauseOf(household.Truth, load.Key), load.Value.Checkpoints, load.Value.Curves)));
         return new RecordedSet(set, [.. household.Truth.ChargingSessions.Select(s => (seed, s, scored.Contains(s)))], [.. loads]);
     }
 
@@ -63,9 +68,10 @@ internal static class CheckpointRecording
             foreach (var load in household)
             {
                 var evidence = new ConfirmationEvidence();
-                foreach (var (age, probability, flicker) in load.Checkpoints)
+                for (var c = 0; c < load.Checkpoints.Count; c++)
                 {
-                    if (evidence.Add(options, tier, age, probability, flicker))
+                    var (age, probability, flicker) = load.Checkpoints[c];
+                    if (evidence.Add(options, tier, age, probability, flicker, c < load.Curves.Count ? load.Curves[c].Curve : default))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -100,7 +106,8 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
-    /// triples "age:probability:flicker" separated by spaces), times as Unix milliseconds.
+    /// triples "age:probability:flicker" separated by spaces, then in a last field the same checkpoints' curves as
+    /// "power:mean:slope:standard error:drift:THD ratio", <see cref="LoadCurve"/>), times as Unix milliseconds.
     /// </summary>
     public static void Write(string path, IEnumerable<RecordedSet> sets)
     {
@@ -117,7 +124,9 @@ internal static class CheckpointRecording
             foreach (var load in recorded.Loads)
             {
                 var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}")));
-                writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints}"));
+                var curves = string.Join(' ', load.Curves.Select(c =>
+                    Invariant($"{c.Curve.PowerW:0.##}:{c.Curve.MeanW:0.##}:{c.Curve.SlopeWPerMinute:0.####}:{c.Curve.StandardErrorWPerMinute:0.####}:{c.Curve.BaselineDriftWPerMinute:0.####}:{c.ThdRatio:0.####}")));
+                writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints},{curves}"));
             }
         }
     }
@@ -151,7 +160,13 @@ internal static class CheckpointRecording
                             var values = triple.Split(':');
                             return (Number(values[0]), Number(values[1]), Number(values[2]));
                         }).ToList();
-                        loads.Add(new RecordedLoad(Int(fields[1]), Enum.Parse<MeterTier>(fields[2]), Time(fields[3]), double.Parse(fields[4], CultureInfo.InvariantCulture), fields[5], checkpoints));
+                        var curves = fields.Length > 7 ? fields[7].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Curve).ToList() : [];
+                        if (curves.Count is not 0 && curves.Count != checkpoints.Count)
+                        {
+                            throw new FormatException($"{checkpoints.Count} checkpoints but {curves.Count} curves");
+                        }
+
+                        loads.Add(new RecordedLoad(Int(fields[1]), Enum.Parse<MeterTier>(fields[2]), Time(fields[3]), double.Parse(fields[4], CultureInfo.InvariantCulture), fields[5], checkpoints, curves));
                         break;
                     default:
                         throw new FormatException($"unknown record \"{fields[0]}\" (a file written by evaluate --record starts with a set line)");
@@ -180,6 +195,14 @@ internal static class CheckpointRecording
 
     private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
+    private static (LoadCurve, double) Curve(string text)
+    {
+        var values = text.Split(':');
+        return values.Length == 6
+            ? (new LoadCurve(Number(values[0]), Number(values[1]), Number(values[2]), Number(values[3]), Number(values[4])), Number(values[5]))
+            : throw new FormatException($"a curve has 6 values, not {values.Length}: \"{text}\"");
+    }
+
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Time(string unixMilliseconds) =>
@@ -191,16 +214,19 @@ internal static class CheckpointRecording
 /// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability, and answers "not charging".</summary>
 internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
 {
-    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints)> Loads { get; } = [];
+    private static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio");
+
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
     {
         if (!Loads.TryGetValue(candidate.StartedAt, out var load))
         {
-            Loads[candidate.StartedAt] = load = (fingerprint[2], []);
+            Loads[candidate.StartedAt] = load = (fingerprint[2], [], []);
         }
 
         load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature]));
+        load.Curves.Add((candidate.Curve, fingerprint[ThdFeature]));
         return 0f;
     }
 }
