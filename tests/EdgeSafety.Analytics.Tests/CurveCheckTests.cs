@@ -1,0 +1,97 @@
+using EdgeSafety.Analytics.Charging;
+
+namespace EdgeSafety.Analytics.Tests;
+
+/// <summary>
+/// The confirmation rule's curve check (<see cref="ChargingDetectorOptions.CurveCheckMaxW"/>) on hand-made meter
+/// series: a household of 300 W with a small deterministic flicker, and at 120 s a load that the model (here a
+/// classifier that is always sure) takes for a charger. A small load confirms only once its power falls as a
+/// charger's in constant voltage does; a flat one, an LED lamp's, never does.
+/// </summary>
+public sealed class CurveCheckTests
+{
+    private const double SwitchOnSeconds = 120;
+    private static readonly DateTimeOffset Midnight = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
+    private static readonly ChargingDetectorOptions CurveCheck = new() { CurveCheckMaxW = 70, MinTaperPercentPerMinute = 0.5, MinTaperSignificance = 3 };
+
+    [Fact]
+    public void A_flat_small_load_is_held_back_however_sure_the_model_is()
+    {
+        ConfirmedAfter(CurveCheck, t => Household(t) + On(t, _ => 55)).Should().BeNull();
+    }
+
+    [Fact]
+    public void Without_the_check_the_same_flat_load_is_confirmed_at_its_second_checkpoint()
+    {
+        ConfirmedAfter(new ChargingDetectorOptions(), t => Household(t) + On(t, _ => 55)).Should().Be(15);
+    }
+
+    [Fact]
+    public void A_small_charger_tapering_in_constant_voltage_is_confirmed_once_its_fall_shows()
+    {
+        // 60 W falling with a time constant of 15 minutes: 6.7 % a minute.
+        ConfirmedAfter(CurveCheck, t => Household(t) + On(t, age => 60 * Math.Exp(-age / 900))).Should().Be(40);
+    }
+
+    [Fact]
+    public void A_slow_taper_takes_longer_to_show()
+    {
+        // A time constant of an hour: 1.7 % a minute.
+        ConfirmedAfter(CurveCheck, t => Household(t) + On(t, age => 60 * Math.Exp(-age / 3600))).Should().Be(50);
+    }
+
+    [Fact]
+    public void A_load_above_the_check_is_confirmed_as_before()
+    {
+        ConfirmedAfter(CurveCheck, t => Household(t) + On(t, _ => 150)).Should().Be(15);
+    }
+
+    [Fact]
+    public void A_refrigerator_settling_after_its_start_does_not_pass_its_fall_off_as_a_lamps_taper()
+    {
+        // The compressor starts 60 s before the lamp and settles from 115 % of its 100 W over two minutes: its fall
+        // goes on in the lamp's contribution, and the drift measured before the switch-on says so.
+        ConfirmedAfter(CurveCheck, t => Household(t) + Refrigerator(t) + On(t, _ => 55)).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_tapering_charger_next_to_a_steady_refrigerator_is_still_confirmed()
+    {
+        // The compressor has run for ten minutes when the charger comes on: settled, no drift left to hide behind.
+        ConfirmedAfter(CurveCheck, t => Household(t) + Refrigerator(t + 540) + On(t, age => 60 * Math.Exp(-age / 900))).Should().Be(40);
+    }
+
+    private static double Household(double t) => 300 + (0.3 * Math.Sin(t * 2.1)) + (0.2 * Math.Sin(t * 0.7));
+
+    /// <summary>A refrigerator's compressor started at 60 s, as the simulator's: 100 W × (1 + 0.15 e^(-t/120 s)).</summary>
+    private static double Refrigerator(double t) => t < 60 ? 0 : 100 * (1 + (0.15 * Math.Exp(-(t - 60) / 120)));
+
+    private static double On(double t, Func<double, double> power) => t < SwitchOnSeconds ? 0 : power(t - SwitchOnSeconds);
+
+    /// <summary>
+    /// Feeds ten minutes after the switch-on of 1 s readings; the seconds from the switch-on to the load's confirmation,
+    /// or null (a refrigerator switched on before it is a load of its own, confirmed or not, and not looked at).
+    /// </summary>
+    private static double? ConfirmedAfter(ChargingDetectorOptions options, Func<double, double> powerAt)
+    {
+        var detector = new ChargingDetector("room-401", new SureClassifier(), options);
+        for (var t = 0; t < SwitchOnSeconds + 600; t++)
+        {
+            var power = powerAt(t);
+            var started = detector.Observe(new MeterObservation(Midnight.AddSeconds(t), 230, power / 230, power) { PowerFactor = 1 })
+                .Where(e => e.Kind == ChargingEventKind.Started && e.Session.StartedAt >= Midnight.AddSeconds(SwitchOnSeconds)).ToList();
+            if (started.Count != 0)
+            {
+                return Math.Round((started[0].Session.DetectedAt - started[0].Session.StartedAt).TotalSeconds);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The model's verdict taken out of the test: every load is a charger to it, so only the rule decides.</summary>
+    private sealed class SureClassifier : IChargingClassifier
+    {
+        public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => 0.99f;
+    }
+}
