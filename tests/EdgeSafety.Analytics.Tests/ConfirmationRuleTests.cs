@@ -96,13 +96,15 @@ public sealed class ConfirmationRuleTests
         options.ConfirmProbability.Should().Be(new ChargingDetectorOptions().ConfirmProbability);
     }
 
-    [Fact]
-    public void A_replay_of_recorded_checkpoints_scores_as_the_evaluation_does()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(120)]
+    public void A_replay_of_recorded_checkpoints_scores_as_the_evaluation_does(double curveCheckMaxW)
     {
         using var models = SimulatedHousehold.CommittedModels();
         using var directory = new TemporaryDirectory("confirmation-replay");
         var set = new ScenarioSet("check", ParameterSet.HeldOut, 200_002, 3, 1, Sampling.Fast);
-        var options = new ChargingDetectorOptions();
+        var options = new ChargingDetectorOptions { CurveCheckMaxW = curveCheckMaxW };
         var path = directory.Combine("checkpoints.txt");
 
         CheckpointRecording.Write(path, [CheckpointRecording.Record(set, models, options)]);
