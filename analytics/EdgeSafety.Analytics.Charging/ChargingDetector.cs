@@ -28,6 +28,12 @@ public sealed class ChargingDetector
     /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
     private const double BaselineJitterSeconds = 60;
 
+    /// <summary>
+    /// The household's drift before a switch-on leaves out the changes this close to it: a charger's soft start
+    /// begins with a rise smaller than a step, which is the load's own, not the household's drift.
+    /// </summary>
+    private const double DriftGuardSeconds = 10;
+
     /// <summary>Enough recent readings of the total for <see cref="BaselineJitterSeconds"/> at 1 s sampling.</summary>
     private const int RecentCapacity = 64;
 
@@ -167,8 +173,9 @@ public sealed class ChargingDetector
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
     /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes. Also the
-    /// same changes' sum over the time they span (W per minute): the drift of the loads already on (a compressor
-    /// settling after its start), which goes on in a new load's contribution.
+    /// same changes' sum over the time they span (W per minute), leaving out the last <see cref="DriftGuardSeconds"/>:
+    /// the drift of the loads already on (a compressor settling after its start), which goes on in a new load's
+    /// contribution.
     /// </summary>
     private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until)
     {
@@ -198,12 +205,15 @@ public sealed class ChargingDetector
             }
 
             squares += change * change;
-            sum += change;
-            seconds += _recentSeconds[i] - _recentSeconds[previous];
             changes++;
+            if (_recentSeconds[i] <= end - DriftGuardSeconds)
+            {
+                sum += change;
+                seconds += _recentSeconds[i] - _recentSeconds[previous];
+            }
         }
 
-        return changes < 2 ? (double.NaN, double.NaN) : (Math.Sqrt(squares / changes), sum / seconds * 60);
+        return changes < 2 ? (double.NaN, double.NaN) : (Math.Sqrt(squares / changes), seconds > 0 ? sum / seconds * 60 : double.NaN);
     }
 
     private TrackedLoad? MatchSwitchOff(double dropW)
