@@ -173,15 +173,18 @@ public sealed class ChargingDetector
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
     /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes. Also the
-    /// same changes' sum over the time they span (W per minute), leaving out the last <see cref="DriftGuardSeconds"/>:
-    /// the drift of the loads already on (a compressor settling after its start), which goes on in a new load's
-    /// contribution.
+    /// drift of the loads already on (W per minute; a compressor settling after its start), which goes on in a new
+    /// load's contribution: the least-squares slope of the total with the steps taken out, leaving out the last
+    /// <see cref="DriftGuardSeconds"/>; NaN with fewer than three readings.
     /// </summary>
     private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
-        double squares = 0, sum = 0, seconds = 0;
+        double squares = 0;
         var changes = 0;
+
+        // The drift's line, through each reading's level relative to the latest one fitted (steps taken out).
+        double level = 0, n = 0, st = 0, sl = 0, stt = 0, stl = 0;
         var oldest = Math.Max(0, _recentCount - RecentCapacity);
         for (var k = _recentCount - 1; k > oldest; k--)
         {
@@ -198,7 +201,19 @@ public sealed class ChargingDetector
             }
 
             var change = _recentPowers[i] - _recentPowers[previous];
-            if (Math.Abs(change) >= _options.MinStepW)
+            var step = Math.Abs(change) >= _options.MinStepW;
+            if (_recentSeconds[i] <= end - DriftGuardSeconds)
+            {
+                if (n == 0)
+                {
+                    AddToLine(_recentSeconds[i] - end, level);
+                }
+
+                level -= step ? 0 : change;
+                AddToLine(_recentSeconds[previous] - end, level);
+            }
+
+            if (step)
             {
                 // A load switching, not flicker.
                 continue;
@@ -206,14 +221,20 @@ public sealed class ChargingDetector
 
             squares += change * change;
             changes++;
-            if (_recentSeconds[i] <= end - DriftGuardSeconds)
-            {
-                sum += change;
-                seconds += _recentSeconds[i] - _recentSeconds[previous];
-            }
         }
 
-        return changes < 2 ? (double.NaN, double.NaN) : (Math.Sqrt(squares / changes), seconds > 0 ? sum / seconds * 60 : double.NaN);
+        var denominator = (n * stt) - (st * st);
+        var drift = n >= 3 && denominator > 0 ? ((n * stl) - (st * sl)) / denominator * 60 : double.NaN;
+        return (changes < 2 ? double.NaN : Math.Sqrt(squares / changes), drift);
+
+        void AddToLine(double t, double p)
+        {
+            n++;
+            st += t;
+            sl += p;
+            stt += t * t;
+            stl += t * p;
+        }
     }
 
     private TrackedLoad? MatchSwitchOff(double dropW)

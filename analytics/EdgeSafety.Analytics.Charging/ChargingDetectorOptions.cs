@@ -77,6 +77,13 @@ public sealed class ChargingDetectorOptions
     [Range(0.0, 100.0)]
     public double MinTaperSignificance { get; set; } = 3;
 
+    /// <summary>
+    /// The taper counts only if it shows by this age (seconds after the switch-on): a charger's shows within minutes,
+    /// while a lamp's flat power, looked at for an hour, sooner or later meets another load's drift that looks like one.
+    /// </summary>
+    [Range(0.0, 3600.0)]
+    public double TaperWithinSeconds { get; set; } = 3600;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

@@ -38,7 +38,7 @@ public sealed class ConfirmationEvidence
     /// </summary>
     public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default)
     {
-        _curveShown = _curveShown || ShowsTaper(options, curve);
+        _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
         if (probability < bar || flickerRatio > options.MaxFlickerRatio)
         {

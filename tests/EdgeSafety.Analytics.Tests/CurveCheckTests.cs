@@ -61,6 +61,16 @@ public sealed class CurveCheckTests
         ConfirmedAfter(CurveCheck, t => Household(t) + Refrigerator(t + 540) + On(t, age => 60 * Math.Exp(-age / 900))).Should().Be(40);
     }
 
+    [Fact]
+    public void A_fall_that_only_shows_after_the_window_does_not_count()
+    {
+        // Five minutes after the lamp came on, another load's power starts sinking, 3 W a minute for four minutes.
+        double Series(double t) => Household(t) + On(t, _ => 55) - Math.Clamp((t - SwitchOnSeconds - 300) / 20, 0, 12);
+
+        ConfirmedAfter(CurveCheck, Series).Should().Be(360);
+        ConfirmedAfter(new ChargingDetectorOptions { CurveCheckMaxW = 70, TaperWithinSeconds = 180 }, Series).Should().BeNull();
+    }
+
     private static double Household(double t) => 300 + (0.3 * Math.Sin(t * 2.1)) + (0.2 * Math.Sin(t * 0.7));
 
     /// <summary>A refrigerator's compressor started at 60 s, as the simulator's: 100 W × (1 + 0.15 e^(-t/120 s)).</summary>
