@@ -12,7 +12,8 @@ public sealed class CurveCheckTests
 {
     private const double SwitchOnSeconds = 120;
     private static readonly DateTimeOffset Midnight = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
-    private static readonly ChargingDetectorOptions CurveCheck = new() { CurveCheckMaxW = 70, MinTaperPercentPerMinute = 0.5, MinTaperSignificance = 3 };
+    /// <summary>The check with no limit on when the taper may show.</summary>
+    private static readonly ChargingDetectorOptions CurveCheck = new() { CurveCheckMaxW = 70, MinTaperPercentPerMinute = 0.5, MinTaperSignificance = 3, TaperWithinSeconds = 3600 };
 
     [Fact]
     public void A_flat_small_load_is_held_back_however_sure_the_model_is()
@@ -23,7 +24,16 @@ public sealed class CurveCheckTests
     [Fact]
     public void Without_the_check_the_same_flat_load_is_confirmed_at_its_second_checkpoint()
     {
-        ConfirmedAfter(new ChargingDetectorOptions(), t => Household(t) + On(t, _ => 55)).Should().Be(15);
+        ConfirmedAfter(new ChargingDetectorOptions { CurveCheckMaxW = 0 }, t => Household(t) + On(t, _ => 55)).Should().Be(15);
+    }
+
+    [Fact]
+    public void The_check_is_on_by_default_for_loads_up_to_70_W_with_two_minutes_for_the_taper_to_show()
+    {
+        var options = new ChargingDetectorOptions();
+
+        (options.CurveCheckMaxW, options.MinTaperPercentPerMinute, options.MinTaperSignificance, options.TaperWithinSeconds).Should().Be((70.0, 0.5, 3.0, 120.0));
+        ConfirmedAfter(options, t => Household(t) + On(t, _ => 55)).Should().BeNull();
     }
 
     [Fact]
@@ -68,7 +78,7 @@ public sealed class CurveCheckTests
         double Series(double t) => Household(t) + On(t, _ => 55) - Math.Clamp((t - SwitchOnSeconds - 300) / 20, 0, 12);
 
         ConfirmedAfter(CurveCheck, Series).Should().Be(360);
-        ConfirmedAfter(new ChargingDetectorOptions { CurveCheckMaxW = 70, TaperWithinSeconds = 180 }, Series).Should().BeNull();
+        ConfirmedAfter(new ChargingDetectorOptions(), Series).Should().BeNull();
     }
 
     private static double Household(double t) => 300 + (0.3 * Math.Sin(t * 2.1)) + (0.2 * Math.Sin(t * 0.7));
