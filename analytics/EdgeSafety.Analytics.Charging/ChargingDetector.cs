@@ -247,8 +247,9 @@ public sealed class ChargingDetector
         }
 
         Fingerprint.Compute(load, at, _fingerprint);
-        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier), _fingerprint);
-        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature]))
+        var settledFlicker = load.SettledFlickerRatio;
+        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, settledFlicker), _fingerprint);
+        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature], settledFlicker))
         {
             load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));

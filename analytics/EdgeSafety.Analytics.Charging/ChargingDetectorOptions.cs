@@ -60,6 +60,16 @@ public sealed class ChargingDetectorOptions
     [Range(0.001, 10.0)]
     public double MaxFlickerRatio { get; set; } = 10;
 
+    /// <summary>
+    /// The same check on the load's flicker once settled (<c>SettledFlickerRatio</c>: from 6 s after the switch-on to
+    /// the household's next step, beyond the household's flicker before it): neither the switch-on's soft start nor a
+    /// flickering load switched on later counts, so it holds back TVs without holding back chargers. A load whose
+    /// settled flicker is not measured yet (fewer than three readings) waits. 10 (the default) turns the check off
+    /// (docs/charging-diagnosis.md, "Fifth round: a settled flicker").
+    /// </summary>
+    [Range(0.001, 10.0)]
+    public double MaxSettledFlickerRatio { get; set; } = 10;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

@@ -1,7 +1,11 @@
 namespace EdgeSafety.Analytics.Charging;
 
-/// <summary>An added load waiting for a verdict: when it came on (between <see cref="PreviousAt"/> and <see cref="StartedAt"/>) and its meter's tier.</summary>
-public readonly record struct Candidate(string Meter, DateTimeOffset StartedAt, DateTimeOffset PreviousAt, MeterTier Tier);
+/// <summary>
+/// An added load waiting for a verdict: when it came on (between <see cref="PreviousAt"/> and <see cref="StartedAt"/>),
+/// its meter's tier and its flicker once settled (<see cref="SettledFlickerRatio"/>, evidence the confirmation rule
+/// reads beside the probability; no model uses it, the evaluate command records it).
+/// </summary>
+public readonly record struct Candidate(string Meter, DateTimeOffset StartedAt, DateTimeOffset PreviousAt, MeterTier Tier, double SettledFlickerRatio = double.NaN);
 
 /// <summary>The probability that a fingerprint (<see cref="Fingerprint"/>) is an e-bike charger's.</summary>
 public interface IChargingClassifier

@@ -7,7 +7,10 @@ using TrueSession = EdgeSafety.Appliances.ChargingSession;
 namespace EdgeSafety.Analytics.Cli.Charging;
 
 /// <summary>One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end.</summary>
-internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints);
+internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<RecordedCheckpoint> Checkpoints);
+
+/// <summary>One checkpoint of a recorded load: what the confirmation rule reads (<see cref="ConfirmationEvidence.Add"/>).</summary>
+internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -63,9 +66,9 @@ internal static class CheckpointRecording
             foreach (var load in household)
             {
                 var evidence = new ConfirmationEvidence();
-                foreach (var (age, probability, flicker) in load.Checkpoints)
+                foreach (var (age, probability, flicker, settledFlicker) in load.Checkpoints)
                 {
-                    if (evidence.Add(options, tier, age, probability, flicker))
+                    if (evidence.Add(options, tier, age, probability, flicker, settledFlicker))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -100,7 +103,8 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
-    /// triples "age:probability:flicker" separated by spaces), times as Unix milliseconds.
+    /// "age:probability:flicker:settled flicker" separated by spaces), times as Unix milliseconds. Files written before
+    /// the settled flicker was recorded (three values a checkpoint) are still read, with it unmeasured (NaN).
     /// </summary>
     public static void Write(string path, IEnumerable<RecordedSet> sets)
     {
@@ -116,7 +120,7 @@ internal static class CheckpointRecording
 
             foreach (var load in recorded.Loads)
             {
-                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}")));
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}")));
                 writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints}"));
             }
         }
@@ -146,10 +150,10 @@ internal static class CheckpointRecording
                         sessions.Add((Int(fields[1]), new TrueSession(Enum.Parse<ApplianceKind>(fields[2]), Time(fields[3]), Time(fields[3]), Time(fields[4]), [], 0, 0, 0, 0), fields[5] == "1"));
                         break;
                     case "load" when set is not null:
-                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(triple =>
+                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(checkpoint =>
                         {
-                            var values = triple.Split(':');
-                            return (Number(values[0]), Number(values[1]), Number(values[2]));
+                            var values = checkpoint.Split(':');
+                            return new RecordedCheckpoint(Number(values[0]), Number(values[1]), Number(values[2]), values.Length > 3 ? Number(values[3]) : double.NaN);
                         }).ToList();
                         loads.Add(new RecordedLoad(Int(fields[1]), Enum.Parse<MeterTier>(fields[2]), Time(fields[3]), double.Parse(fields[4], CultureInfo.InvariantCulture), fields[5], checkpoints));
                         break;
@@ -191,7 +195,7 @@ internal static class CheckpointRecording
 /// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability, and answers "not charging".</summary>
 internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
 {
-    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints)> Loads { get; } = [];
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<RecordedCheckpoint> Checkpoints)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
     {
@@ -200,7 +204,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
             Loads[candidate.StartedAt] = load = (fingerprint[2], []);
         }
 
-        load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature]));
+        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio));
         return 0f;
     }
 }
