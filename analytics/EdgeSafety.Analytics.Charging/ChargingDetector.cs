@@ -41,6 +41,7 @@ public sealed class ChargingDetector
     private readonly List<ChargingEvent> _events = [];
     private readonly float[] _fingerprint = new float[Fingerprint.Count];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastStepSettledAt = DateTimeOffset.MinValue;
 
     public ChargingDetector(string meter, IChargingClassifier classifier, ChargingDetectorOptions options)
     {
@@ -139,7 +140,11 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
-            var load = new TrackedLoad(step, before, tier, JitterBefore(step.PreviousAt));
+            // The settled flicker is compared with the household's since its last step, not over a minute that may
+            // straddle one: a 3 kW water heater switched on 25 s before makes the total flicker more than before it.
+            var jitterW = JitterBefore(step.PreviousAt);
+            var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt);
+            var load = new TrackedLoad(step, before, tier, jitterW) { HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : sinceLastStepW };
             if (step.Delta.PowerW > _options.CandidateMaxW)
             {
                 // Followed so that its switch-off is recognised, never classified.
@@ -153,6 +158,8 @@ public sealed class ChargingDetector
                 _loads.RemoveAt(oldest >= 0 ? oldest : 0);
             }
         }
+
+        _lastStepSettledAt = step.SettledAt;
     }
 
     private void Remember(DateTimeOffset at, double powerW)
@@ -165,11 +172,13 @@ public sealed class ChargingDetector
 
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
-    /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes.
+    /// <paramref name="until"/> (and not before <paramref name="since"/>), leaving out changes as large as a step;
+    /// NaN with fewer than two changes.
     /// </summary>
-    private double JitterBefore(DateTimeOffset until)
+    private double JitterBefore(DateTimeOffset until, DateTimeOffset since = default)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
+        var start = Math.Max(end - BaselineJitterSeconds, (since - DateTimeOffset.UnixEpoch).TotalSeconds);
         double squares = 0;
         var changes = 0;
         var oldest = Math.Max(0, _recentCount - RecentCapacity);
@@ -182,7 +191,7 @@ public sealed class ChargingDetector
                 continue;
             }
 
-            if (_recentSeconds[previous] < end - BaselineJitterSeconds)
+            if (_recentSeconds[previous] < start)
             {
                 break;
             }

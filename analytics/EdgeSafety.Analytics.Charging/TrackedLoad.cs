@@ -30,6 +30,8 @@ internal sealed class TrackedLoad
     private double _settledSquares;
     private double _settledPowerSum;
     private int _settledChanges;
+    private double _settledLastSquare;
+    private double _settledLastPowerSum;
     private bool _settledFrozen;
 
     public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier, double baselineJitterW)
@@ -82,6 +84,13 @@ internal sealed class TrackedLoad
     /// </summary>
     public double BaselineJitterW { get; }
 
+    /// <summary>
+    /// The same since the household's last step before this switch-on (the <see cref="BaselineJitterW"/> when there
+    /// were too few readings since): what <see cref="SettledFlickerRatio"/> takes as the others' flicker, since a
+    /// minute that straddles a step mixes two households (a 3 kW heater makes the meter's total noisier).
+    /// </summary>
+    public double HouseholdFlickerW { get; init; } = double.NaN;
+
     /// <summary>The lowest tier of the readings it was seen with: features above it are blank.</summary>
     public MeterTier Tier { get; private set; }
 
@@ -111,11 +120,11 @@ internal sealed class TrackedLoad
 
     /// <summary>
     /// How much the load flickers once settled (RMS change from reading to reading beyond the household's flicker
-    /// before it came on, over its mean power; NaN until <see cref="MinSettledChanges"/> changes are measured). Unlike
+    /// since its last step before the load came on, over its mean power; NaN until <see cref="MinSettledChanges"/> changes are measured). Unlike
     /// the fingerprint's <c>own_jitter_ratio</c> (the last 30 s) it leaves out the switch-on and its soft start, and it
     /// is measured only until the household's next step: a TV switched on after a charger flickers in the charger's
     /// contribution too, but not in its window. A window cut short by a step before it had enough changes is started
-    /// again after the step. The confirmation rule reads it (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>);
+    /// again after the step. The household's flicker is <see cref="HouseholdFlickerW"/>. The confirmation rule reads it (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>);
     /// the models do not.
     /// </summary>
     public double SettledFlickerRatio
@@ -128,7 +137,7 @@ internal sealed class TrackedLoad
             }
 
             var meanW = _settledPowerSum / _settledChanges;
-            var household = double.IsNaN(BaselineJitterW) ? 0 : BaselineJitterW;
+            var household = double.IsNaN(HouseholdFlickerW) ? 0 : HouseholdFlickerW;
             var beyondW = Math.Sqrt(Math.Max(0, (_settledSquares / _settledChanges) - (household * household)));
             return Math.Abs(meanW) < 1 ? double.NaN : Math.Min(10, beyondW / Math.Abs(meanW));
         }
@@ -138,13 +147,23 @@ internal sealed class TrackedLoad
     public void ShiftBaseline(in LoadVector delta)
     {
         Baseline += delta;
-        if (_settledChanges >= MinSettledChanges)
+        if (_settledFrozen)
         {
+            return;
+        }
+
+        // The window ends a change before the step: a step is taken only once the change passes the threshold (up to
+        // 1.5 % of the total: 45 W in a 3 kW household), so the reading before it may already show part of it.
+        if (_settledChanges > MinSettledChanges)
+        {
+            _settledSquares -= _settledLastSquare;
+            _settledPowerSum -= _settledLastPowerSum;
+            _settledChanges--;
             _settledFrozen = true;
         }
-        else if (!_settledFrozen)
+        else
         {
-            // The step's own change is not flicker, and the estimate of it is only as good as the step's.
+            // Too short to keep; the step's own change is not flicker, and the estimate of it is only as good as the step's.
             StartSettledWindow();
         }
     }
@@ -331,7 +350,9 @@ internal sealed class TrackedLoad
         if (!double.IsNaN(_settledLastPowerW))
         {
             var change = powerW - _settledLastPowerW;
-            _settledSquares += change * change;
+            _settledLastSquare = change * change;
+            _settledLastPowerSum = powerW;
+            _settledSquares += _settledLastSquare;
             _settledPowerSum += powerW;
             _settledChanges++;
         }
