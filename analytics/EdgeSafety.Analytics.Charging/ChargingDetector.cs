@@ -140,11 +140,12 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
-            // The settled flicker is compared with the household's since its last step, not over a minute that may
-            // straddle one: a 3 kW water heater switched on 25 s before makes the total flicker more than before it.
+            // The settled flicker is compared with the household's over the minute before or since its last step,
+            // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
+            // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
             var jitterW = JitterBefore(step.PreviousAt);
             var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt);
-            var load = new TrackedLoad(step, before, tier, jitterW) { HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : sinceLastStepW };
+            var load = new TrackedLoad(step, before, tier, jitterW) { HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : Math.Max(sinceLastStepW, jitterW) };
             if (step.Delta.PowerW > _options.CandidateMaxW)
             {
                 // Followed so that its switch-off is recognised, never classified.

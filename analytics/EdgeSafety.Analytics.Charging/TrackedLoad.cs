@@ -85,9 +85,9 @@ internal sealed class TrackedLoad
     public double BaselineJitterW { get; }
 
     /// <summary>
-    /// The same since the household's last step before this switch-on (the <see cref="BaselineJitterW"/> when there
-    /// were too few readings since): what <see cref="SettledFlickerRatio"/> takes as the others' flicker, since a
-    /// minute that straddles a step mixes two households (a 3 kW heater makes the meter's total noisier).
+    /// The larger of <see cref="BaselineJitterW"/> and the same since the household's last step before this switch-on:
+    /// what <see cref="SettledFlickerRatio"/> takes as the others' flicker, since a minute that straddles a step mixes
+    /// two households (a 3 kW heater makes the meter's total noisier), and a few seconds since a step measure little.
     /// </summary>
     public double HouseholdFlickerW { get; init; } = double.NaN;
 
