@@ -30,8 +30,8 @@ internal sealed class TrackedLoad
     private double _settledSquares;
     private double _settledPowerSum;
     private int _settledChanges;
-    private double _settledLastSquare;
-    private double _settledLastPowerSum;
+    private double _settledLastChangeSquare;
+    private double _settledLastChangePowerW;
     private bool _settledFrozen;
 
     public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier, double baselineJitterW)
@@ -119,13 +119,13 @@ internal sealed class TrackedLoad
     public DateTimeOffset? LowSince { get; set; }
 
     /// <summary>
-    /// How much the load flickers once settled (RMS change from reading to reading beyond the household's flicker
-    /// since its last step before the load came on, over its mean power; NaN until <see cref="MinSettledChanges"/> changes are measured). Unlike
-    /// the fingerprint's <c>own_jitter_ratio</c> (the last 30 s) it leaves out the switch-on and its soft start, and it
-    /// is measured only until the household's next step: a TV switched on after a charger flickers in the charger's
-    /// contribution too, but not in its window. A window cut short by a step before it had enough changes is started
-    /// again after the step. The household's flicker is <see cref="HouseholdFlickerW"/>. The confirmation rule reads it (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>);
-    /// the models do not.
+    /// How much the load flickers once settled: its RMS change from reading to reading beyond the household's flicker
+    /// (<see cref="HouseholdFlickerW"/>), over its mean power; NaN until <see cref="MinSettledChanges"/> changes are
+    /// measured. Unlike the fingerprint's <c>own_jitter_ratio</c> (the last 30 s) it leaves out the switch-on and its
+    /// soft start, and it is measured only until the household's next step: a TV switched on after a charger flickers in
+    /// the charger's contribution too, but not in its window. A window cut short by a step before it had enough changes
+    /// is started again after the step. The confirmation rule reads it
+    /// (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>); the models do not.
     /// </summary>
     public double SettledFlickerRatio
     {
@@ -156,8 +156,8 @@ internal sealed class TrackedLoad
         // 1.5 % of the total: 45 W in a 3 kW household), so the reading before it may already show part of it.
         if (_settledChanges > MinSettledChanges)
         {
-            _settledSquares -= _settledLastSquare;
-            _settledPowerSum -= _settledLastPowerSum;
+            _settledSquares -= _settledLastChangeSquare;
+            _settledPowerSum -= _settledLastChangePowerW;
             _settledChanges--;
             _settledFrozen = true;
         }
@@ -350,9 +350,9 @@ internal sealed class TrackedLoad
         if (!double.IsNaN(_settledLastPowerW))
         {
             var change = powerW - _settledLastPowerW;
-            _settledLastSquare = change * change;
-            _settledLastPowerSum = powerW;
-            _settledSquares += _settledLastSquare;
+            _settledLastChangeSquare = change * change;
+            _settledLastChangePowerW = powerW;
+            _settledSquares += _settledLastChangeSquare;
             _settledPowerSum += powerW;
             _settledChanges++;
         }
