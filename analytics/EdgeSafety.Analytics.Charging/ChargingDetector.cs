@@ -47,6 +47,7 @@ public sealed class ChargingDetector
     private readonly List<ChargingEvent> _events = [];
     private readonly float[] _fingerprint = new float[Fingerprint.Count];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastStepSettledAt = DateTimeOffset.MinValue;
 
     public ChargingDetector(string meter, IChargingClassifier classifier, ChargingDetectorOptions options)
     {
@@ -145,8 +146,16 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
+            // The settled flicker is compared with the household's over the minute before or since its last step,
+            // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
+            // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
             var (jitterW, driftWPerMinute) = JitterBefore(step.PreviousAt);
-            var load = new TrackedLoad(step, before, tier, jitterW) { BaselineDriftWPerMinute = driftWPerMinute };
+            var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt).JitterW;
+            var load = new TrackedLoad(step, before, tier, jitterW)
+            {
+                BaselineDriftWPerMinute = driftWPerMinute,
+                HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : Math.Max(sinceLastStepW, jitterW),
+            };
             if (step.Delta.PowerW > _options.CandidateMaxW)
             {
                 // Followed so that its switch-off is recognised, never classified.
@@ -160,6 +169,8 @@ public sealed class ChargingDetector
                 _loads.RemoveAt(oldest >= 0 ? oldest : 0);
             }
         }
+
+        _lastStepSettledAt = step.SettledAt;
     }
 
     private void Remember(DateTimeOffset at, double powerW)
@@ -172,14 +183,15 @@ public sealed class ChargingDetector
 
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
-    /// <paramref name="until"/>, leaving out changes as large as a step; NaN with fewer than two changes. Also the
-    /// drift of the loads already on (W per minute; a compressor settling after its start), which goes on in a new
-    /// load's contribution: the least-squares slope of the total with the steps taken out, leaving out the last
-    /// <see cref="DriftGuardSeconds"/>; NaN with fewer than three readings.
+    /// <paramref name="until"/> (and not before <paramref name="since"/>), leaving out changes as large as a step; NaN
+    /// with fewer than two changes. Also the drift of the loads already on (W per minute; a compressor settling after
+    /// its start), which goes on in a new load's contribution: the least-squares slope of the total with the steps taken
+    /// out, leaving out the last <see cref="DriftGuardSeconds"/>; NaN with fewer than three readings.
     /// </summary>
-    private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until)
+    private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until, DateTimeOffset since = default)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
+        var start = Math.Max(end - BaselineJitterSeconds, (since - DateTimeOffset.UnixEpoch).TotalSeconds);
         double squares = 0;
         var changes = 0;
 
@@ -195,7 +207,7 @@ public sealed class ChargingDetector
                 continue;
             }
 
-            if (_recentSeconds[previous] < end - BaselineJitterSeconds)
+            if (_recentSeconds[previous] < start)
             {
                 break;
             }
@@ -284,8 +296,9 @@ public sealed class ChargingDetector
 
         Fingerprint.Compute(load, at, _fingerprint);
         var curve = LoadCurve.Of(load);
-        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve), _fingerprint);
-        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature], curve))
+        var settledFlicker = load.SettledFlickerRatio;
+        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve, settledFlicker), _fingerprint);
+        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature], curve, settledFlicker))
         {
             load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));

@@ -61,6 +61,16 @@ public sealed class ChargingDetectorOptions
     public double MaxFlickerRatio { get; set; } = 10;
 
     /// <summary>
+    /// The same check on the load's flicker once settled (<c>SettledFlickerRatio</c>: from 6 s after the switch-on to
+    /// the household's next step, beyond the household's flicker before it): neither the switch-on's soft start nor a
+    /// flickering load switched on later counts, so it holds back TVs without holding back chargers. A load whose
+    /// settled flicker is not measured yet (fewer than three readings) waits. 10 (the default) turns the check off
+    /// (docs/charging-diagnosis.md, "Fifth round: a settled flicker").
+    /// </summary>
+    [Range(0.001, 10.0)]
+    public double MaxSettledFlickerRatio { get; set; } = 10;
+
+    /// <summary>
     /// A load drawing at most this (W) confirms only once its curve has shown a charger's taper
     /// (<see cref="MinTaperPercentPerMinute"/>, <see cref="MinTaperSignificance"/>; <see cref="LoadCurve"/>): a nearly
     /// full charger in constant voltage and an LED lamp have the same narrow rectifier pulse, but only the charger's

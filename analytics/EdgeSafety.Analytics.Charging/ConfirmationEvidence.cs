@@ -9,11 +9,12 @@ namespace EdgeSafety.Analytics.Charging;
 /// <see cref="ChargingDetectorOptions.ConfirmHoldSeconds"/> (a load the model is less sure of waits for its curve to
 /// develop, and a TV or a cooker whose probability falls back on the way never alerts). A checkpoint at which the
 /// load flickers more than <see cref="ChargingDetectorOptions.MaxFlickerRatio"/> (beyond the household's own flicker)
-/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not. A load
-/// no larger than <see cref="ChargingDetectorOptions.CurveCheckMaxW"/> confirms only once its curve
-/// (<see cref="LoadCurve"/>) has shown a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its
-/// curve. The detector keeps one per tracked load; the evaluate command replays recorded checkpoints through the same
-/// class.
+/// counts as below the bar whatever the model says: a charger's output is regulated, a TV's picture is not; so does one
+/// whose flicker once settled exceeds <see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/> or is not measured
+/// yet, when that check is on (<see cref="TrackedLoad.SettledFlickerRatio"/>). A load no larger than
+/// <see cref="ChargingDetectorOptions.CurveCheckMaxW"/> confirms only once its curve (<see cref="LoadCurve"/>) has shown
+/// a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its curve. The detector keeps one per
+/// tracked load; the evaluate command replays recorded checkpoints through the same class.
 /// </summary>
 public sealed class ConfirmationEvidence
 {
@@ -33,14 +34,16 @@ public sealed class ConfirmationEvidence
 
     /// <summary>
     /// Takes one checkpoint: the load's age, the model's probability, the load's own flicker (the fingerprint's
-    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured) and its curve (default: not measured, no curve
-    /// check). True when the load is now confirmed as charging.
+    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not measured, no curve check) and
+    /// its flicker once settled (NaN while not measured). True when the load is now confirmed as charging.
     /// </summary>
-    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default)
+    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default,
+        double settledFlickerRatio = double.NaN)
     {
         _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
-        if (probability < bar || flickerRatio > options.MaxFlickerRatio)
+        var settledCheck = options.MaxSettledFlickerRatio < 10;
+        if (probability < bar || flickerRatio > options.MaxFlickerRatio || (settledCheck && !(settledFlickerRatio <= options.MaxSettledFlickerRatio)))
         {
             _hits = 0;
             _sureHits = 0;

@@ -2,10 +2,12 @@ namespace EdgeSafety.Analytics.Charging;
 
 /// <summary>
 /// An added load waiting for a verdict: when it came on (between <see cref="PreviousAt"/> and <see cref="StartedAt"/>),
-/// its meter's tier, and how its power has moved since it settled (<see cref="LoadCurve"/>; the rule reads it, the
-/// model does not).
+/// its meter's tier, and evidence the confirmation rule reads beside the probability (the models do not, the evaluate
+/// command records it): how its power has moved since it settled (<see cref="LoadCurve"/>) and its flicker once settled
+/// (<see cref="SettledFlickerRatio"/>).
 /// </summary>
-public readonly record struct Candidate(string Meter, DateTimeOffset StartedAt, DateTimeOffset PreviousAt, MeterTier Tier, LoadCurve Curve = default);
+public readonly record struct Candidate(string Meter, DateTimeOffset StartedAt, DateTimeOffset PreviousAt, MeterTier Tier, LoadCurve Curve = default,
+    double SettledFlickerRatio = double.NaN);
 
 /// <summary>The probability that a fingerprint (<see cref="Fingerprint"/>) is an e-bike charger's.</summary>
 public interface IChargingClassifier

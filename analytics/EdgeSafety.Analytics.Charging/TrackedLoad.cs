@@ -10,6 +10,15 @@ internal sealed class TrackedLoad
 {
     private const int HistoryCapacity = 512;
 
+    /// <summary>
+    /// The settled flicker leaves out readings earlier than this after the switch-on's first changed reading: a
+    /// charger's soft start (1 to 6 s in the simulated ones) ramps its power by more than its flicker.
+    /// </summary>
+    private const double SoftStartSeconds = 6;
+
+    /// <summary>Changes from reading to reading needed before the settled flicker is measured (and a window is kept).</summary>
+    private const int MinSettledChanges = 3;
+
     private double[]? _times = new double[HistoryCapacity];
     private double[]? _powers = new double[HistoryCapacity];
     private int _historyStart;
@@ -17,6 +26,13 @@ internal sealed class TrackedLoad
     private int _intervals;
     private double _intervalSum;
     private DateTimeOffset _lastAt;
+    private double _settledLastPowerW = double.NaN;
+    private double _settledSquares;
+    private double _settledPowerSum;
+    private int _settledChanges;
+    private double _settledLastChangeSquare;
+    private double _settledLastChangePowerW;
+    private bool _settledFrozen;
 
     public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier, double baselineJitterW)
     {
@@ -48,6 +64,9 @@ internal sealed class TrackedLoad
     {
         StillRising = !step.Settled;
         RiseTakenAt = step.SettledAt;
+
+        // The window measured so far was part of the rise.
+        StartSettledWindow();
     }
 
     /// <summary>The reading before the switch-on: the load came on between it and <see cref="Start"/>.</summary>
@@ -67,6 +86,13 @@ internal sealed class TrackedLoad
 
     /// <summary>How fast the household total drifted before the load came on, steps left out (W per minute): it goes on in the contribution.</summary>
     public double BaselineDriftWPerMinute { get; init; } = double.NaN;
+
+    /// <summary>
+    /// The larger of <see cref="BaselineJitterW"/> and the same since the household's last step before this switch-on:
+    /// what <see cref="SettledFlickerRatio"/> takes as the others' flicker, since a minute that straddles a step mixes
+    /// two households (a 3 kW heater makes the meter's total noisier), and a few seconds since a step measure little.
+    /// </summary>
+    public double HouseholdFlickerW { get; init; } = double.NaN;
 
     /// <summary>The lowest tier of the readings it was seen with: features above it are blank.</summary>
     public MeterTier Tier { get; private set; }
@@ -95,7 +121,55 @@ internal sealed class TrackedLoad
     /// <summary>Since when the contribution has been below the end threshold (null while above it).</summary>
     public DateTimeOffset? LowSince { get; set; }
 
-    public void ShiftBaseline(in LoadVector delta) => Baseline += delta;
+    /// <summary>
+    /// How much the load flickers once settled: its RMS change from reading to reading beyond the household's flicker
+    /// (<see cref="HouseholdFlickerW"/>), over its mean power; NaN until <see cref="MinSettledChanges"/> changes are
+    /// measured. Unlike the fingerprint's <c>own_jitter_ratio</c> (the last 30 s) it leaves out the switch-on and its
+    /// soft start, and it is measured only until the household's next step: a TV switched on after a charger flickers in
+    /// the charger's contribution too, but not in its window. A window cut short by a step before it had enough changes
+    /// is started again after the step. The confirmation rule reads it
+    /// (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>); the models do not.
+    /// </summary>
+    public double SettledFlickerRatio
+    {
+        get
+        {
+            if (_settledChanges < MinSettledChanges)
+            {
+                return double.NaN;
+            }
+
+            var meanW = _settledPowerSum / _settledChanges;
+            var household = double.IsNaN(HouseholdFlickerW) ? 0 : HouseholdFlickerW;
+            var beyondW = Math.Sqrt(Math.Max(0, (_settledSquares / _settledChanges) - (household * household)));
+            return Math.Abs(meanW) < 1 ? double.NaN : Math.Min(10, beyondW / Math.Abs(meanW));
+        }
+    }
+
+    /// <summary>Another load stepped in the household total: moves the baseline, and ends the settled flicker's window.</summary>
+    public void ShiftBaseline(in LoadVector delta)
+    {
+        Baseline += delta;
+        if (_settledFrozen)
+        {
+            return;
+        }
+
+        // The window ends a change before the step: a step is taken only once the change passes the threshold (up to
+        // 1.5 % of the total: 45 W in a 3 kW household), so the reading before it may already show part of it.
+        if (_settledChanges > MinSettledChanges)
+        {
+            _settledSquares -= _settledLastChangeSquare;
+            _settledPowerSum -= _settledLastChangePowerW;
+            _settledChanges--;
+            _settledFrozen = true;
+        }
+        else
+        {
+            // Too short to keep; the step's own change is not flicker, and the estimate of it is only as good as the step's.
+            StartSettledWindow();
+        }
+    }
 
     public void Observe(DateTimeOffset at, in LoadVector reading, MeterTier tier)
     {
@@ -123,6 +197,7 @@ internal sealed class TrackedLoad
         MinPowerW = Math.Min(MinPowerW, Contribution.PowerW);
         MaxPowerW = Math.Max(MaxPowerW, Contribution.PowerW);
         Record(at, Contribution.PowerW);
+        MeasureSettled(at, Contribution.PowerW);
     }
 
     /// <summary>Frees the history once the load is neither classified nor a session any more.</summary>
@@ -289,6 +364,34 @@ internal sealed class TrackedLoad
         }
 
         return (sum, squares, count);
+    }
+
+    private void StartSettledWindow()
+    {
+        _settledLastPowerW = double.NaN;
+        _settledSquares = 0;
+        _settledPowerSum = 0;
+        _settledChanges = 0;
+    }
+
+    private void MeasureSettled(DateTimeOffset at, double powerW)
+    {
+        if (_settledFrozen || (at - Start).TotalSeconds < SoftStartSeconds)
+        {
+            return;
+        }
+
+        if (!double.IsNaN(_settledLastPowerW))
+        {
+            var change = powerW - _settledLastPowerW;
+            _settledLastChangeSquare = change * change;
+            _settledLastChangePowerW = powerW;
+            _settledSquares += _settledLastChangeSquare;
+            _settledPowerSum += powerW;
+            _settledChanges++;
+        }
+
+        _settledLastPowerW = powerW;
     }
 
     private void Record(DateTimeOffset at, double power)

@@ -11,8 +11,11 @@ namespace EdgeSafety.Analytics.Cli.Charging;
 /// at each checkpoint the load's curve and THD ratio (<see cref="Curves"/>, same order; empty in a recording made
 /// before they were recorded).
 /// </summary>
-internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints,
+internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<RecordedCheckpoint> Checkpoints,
     IReadOnlyList<(LoadCurve Curve, double ThdRatio)> Curves);
+
+/// <summary>One checkpoint of a recorded load: what the confirmation rule reads besides the curve (<see cref="ConfirmationEvidence.Add"/>).</summary>
+internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -70,8 +73,8 @@ internal static class CheckpointRecording
                 var evidence = new ConfirmationEvidence();
                 for (var c = 0; c < load.Checkpoints.Count; c++)
                 {
-                    var (age, probability, flicker) = load.Checkpoints[c];
-                    if (evidence.Add(options, tier, age, probability, flicker, c < load.Curves.Count ? load.Curves[c].Curve : default))
+                    var (age, probability, flicker, settledFlicker) = load.Checkpoints[c];
+                    if (evidence.Add(options, tier, age, probability, flicker, c < load.Curves.Count ? load.Curves[c].Curve : default, settledFlicker))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -106,8 +109,10 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
-    /// triples "age:probability:flicker" separated by spaces, then in a last field the same checkpoints' curves as
-    /// "power:mean:slope:standard error:drift:THD ratio", <see cref="LoadCurve"/>), times as Unix milliseconds.
+    /// "age:probability:flicker:settled flicker" separated by spaces, then in a last field the same checkpoints' curves as
+    /// "power:mean:slope:standard error:drift:THD ratio", <see cref="LoadCurve"/>), times as Unix milliseconds. Files
+    /// written before the settled flicker was recorded (three values a checkpoint) are still read, with it unmeasured
+    /// (NaN), and before the curves were, with no curves.
     /// </summary>
     public static void Write(string path, IEnumerable<RecordedSet> sets)
     {
@@ -123,7 +128,7 @@ internal static class CheckpointRecording
 
             foreach (var load in recorded.Loads)
             {
-                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}")));
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}")));
                 var curves = string.Join(' ', load.Curves.Select(c =>
                     Invariant($"{c.Curve.PowerW:0.##}:{c.Curve.MeanW:0.##}:{c.Curve.SlopeWPerMinute:0.####}:{c.Curve.StandardErrorWPerMinute:0.####}:{c.Curve.BaselineDriftWPerMinute:0.####}:{c.ThdRatio:0.####}")));
                 writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints},{curves}"));
@@ -155,10 +160,10 @@ internal static class CheckpointRecording
                         sessions.Add((Int(fields[1]), new TrueSession(Enum.Parse<ApplianceKind>(fields[2]), Time(fields[3]), Time(fields[3]), Time(fields[4]), [], 0, 0, 0, 0), fields[5] == "1"));
                         break;
                     case "load" when set is not null:
-                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(triple =>
+                        var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(checkpoint =>
                         {
-                            var values = triple.Split(':');
-                            return (Number(values[0]), Number(values[1]), Number(values[2]));
+                            var values = checkpoint.Split(':');
+                            return new RecordedCheckpoint(Number(values[0]), Number(values[1]), Number(values[2]), values.Length > 3 ? Number(values[3]) : double.NaN);
                         }).ToList();
                         var curves = fields.Length > 7 ? fields[7].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Curve).ToList() : [];
                         if (curves.Count is not 0 && curves.Count != checkpoints.Count)
@@ -216,7 +221,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
 {
     private static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio");
 
-    public Dictionary<DateTimeOffset, (double PowerAddedW, List<(double AgeSeconds, double Probability, double FlickerRatio)> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves)> Loads { get; } = [];
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<RecordedCheckpoint> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
     {
@@ -225,7 +230,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
             Loads[candidate.StartedAt] = load = (fingerprint[2], [], []);
         }
 
-        load.Checkpoints.Add((fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature]));
+        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio));
         load.Curves.Add((candidate.Curve, fingerprint[ThdFeature]));
         return 0f;
     }

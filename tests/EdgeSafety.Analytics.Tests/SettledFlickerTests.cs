@@ -1,0 +1,134 @@
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Analytics.Cli.Charging;
+using EdgeSafety.TestSupport;
+
+namespace EdgeSafety.Analytics.Tests;
+
+/// <summary>
+/// The confirmation rule's check on a load's flicker once settled (<see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/>),
+/// on hand-made series of a household's power read every second: a model sure of every load, so that only the
+/// flicker decides. A household at 200 W that flickers by ±0.5 W; a charger that ramps to 150 W over 6 s (its soft
+/// start) and then holds within ±0.3 W; a TV at 140 W whose picture moves its power by ±8 % over 6 s.
+/// </summary>
+public sealed class SettledFlickerTests
+{
+    private const double HouseholdW = 200;
+    private const double ChargerW = 150;
+    private const double TelevisionW = 140;
+
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 19, 0, 0, TimeSpan.Zero);
+    private static readonly ChargingDetectorOptions SettledCheck = new() { MaxSettledFlickerRatio = 0.02 };
+
+    [Fact]
+    public void A_load_that_flickers_like_a_picture_is_never_confirmed()
+    {
+        var started = Run(SettledCheck, chargerAt: null, televisionAt: 120);
+
+        started.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_chargers_soft_start_does_not_hold_it_back()
+    {
+        var started = Run(SettledCheck, chargerAt: 120, televisionAt: null);
+
+        started.Should().ContainSingle().Which.Should().Be((120, 15));
+    }
+
+    [Fact]
+    public void The_last_30_seconds_flicker_holds_the_same_charger_back_while_its_soft_start_is_in_them()
+    {
+        var started = Run(new ChargingDetectorOptions { MaxFlickerRatio = 0.02 }, chargerAt: 120, televisionAt: null);
+
+        started.Should().ContainSingle().Which.DetectedAfterSeconds.Should().BeGreaterThan(30);
+    }
+
+    [Fact]
+    public void A_tv_switched_on_after_the_charger_does_not_hold_the_charger_back()
+    {
+        // The TV comes on 12 s after the charger, before the rule could confirm it at 15 s; it flickers in the
+        // charger's contribution too from then on, for as long as it runs.
+        var started = Run(SettledCheck, chargerAt: 120, televisionAt: 132);
+
+        started.Should().ContainSingle().Which.Should().Be((120, 15));
+    }
+
+    [Fact]
+    public void The_last_30_seconds_flicker_never_confirms_a_charger_a_tv_was_switched_on_after()
+    {
+        var started = Run(new ChargingDetectorOptions { MaxFlickerRatio = 0.02 }, chargerAt: 120, televisionAt: 132);
+
+        started.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void With_the_check_off_a_sure_model_confirms_the_tv_as_before()
+    {
+        var started = Run(new ChargingDetectorOptions(), chargerAt: null, televisionAt: 120);
+
+        started.Should().ContainSingle().Which.StartedAtSeconds.Should().Be(120);
+    }
+
+    [Fact]
+    public void A_load_whose_settled_flicker_is_not_measured_yet_waits_while_the_check_is_on()
+    {
+        var evidence = new ConfirmationEvidence();
+
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 10, 0.99, 0.002, settledFlickerRatio: double.NaN).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 15, 0.99, 0.002, settledFlickerRatio: double.NaN).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 20, 0.99, 0.002, settledFlickerRatio: 0.004).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 25, 0.99, 0.002, settledFlickerRatio: 0.004).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_recording_made_before_the_settled_flicker_was_recorded_is_still_read()
+    {
+        using var directory = new TemporaryDirectory("settled-flicker-recording");
+        var path = directory.Combine("old.txt");
+        File.WriteAllLines(path,
+        [
+            "set,held-out-1-2s,HeldOut,400001,1,2,1-2s",
+            "load,400001,Harmonic,1793605786000,90.2,television,10:0.99:0.03 15:0.98:0.025:0.031",
+        ]);
+
+        var checkpoints = CheckpointRecording.Read(path).Single().Loads.Single().Checkpoints;
+
+        checkpoints.Should().Equal(new RecordedCheckpoint(10, 0.99, 0.03, double.NaN), new RecordedCheckpoint(15, 0.98, 0.025, 0.031));
+    }
+
+    /// <summary>
+    /// Ten minutes of the household, a charger and a TV switched on at the given seconds; the sessions confirmed, as
+    /// (seconds the load came on, seconds from then to its confirmation).
+    /// </summary>
+    private static List<(double StartedAtSeconds, double DetectedAfterSeconds)> Run(ChargingDetectorOptions options, double? chargerAt, double? televisionAt)
+    {
+        var detector = new ChargingDetector("room-7", new SureClassifier(), options);
+        var started = new List<(double, double)>();
+        for (var second = 0; second < 600; second++)
+        {
+            var powerW = HouseholdW + (0.5 * (second % 2 == 0 ? 1 : -1));
+            if (second >= chargerAt)
+            {
+                var on = second - chargerAt.Value;
+                powerW += ChargerW * Math.Min(1, (on + 1) / 6.0) + (0.3 * Math.Sin(second * 1.3));
+            }
+
+            if (second >= televisionAt)
+            {
+                powerW += TelevisionW * (1 + (0.08 * Math.Sin(2 * Math.PI * second / 6)));
+            }
+
+            var observation = new MeterObservation(Start.AddSeconds(second), 230, powerW / 230 / 0.95, powerW) { PowerFactor = 0.95 };
+            started.AddRange(detector.Observe(observation).Where(e => e.Kind == ChargingEventKind.Started)
+                .Select(e => ((e.Session.StartedAt - Start).TotalSeconds, (e.Session.DetectedAt - e.Session.StartedAt).TotalSeconds)));
+        }
+
+        return started;
+    }
+
+    /// <summary>A model sure that every load is a charger: what is left to decide is the rule's.</summary>
+    private sealed class SureClassifier : IChargingClassifier
+    {
+        public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => 0.99f;
+    }
+}
