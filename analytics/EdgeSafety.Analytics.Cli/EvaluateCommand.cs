@@ -127,7 +127,10 @@ internal static class EvaluateCommand
             if (fingerprints is not null)
             {
                 using var models = RecipeModels.Load(modelDirectory.FullName);
-                recorded = [.. CheckpointRecording.ReadFingerprints(fingerprints.FullName, recorded).Select(r => CheckpointRecording.Reclassify(r, models.Classify))];
+                var tiers = models.Tiers.ToList();
+                recorded = [.. CheckpointRecording.ReadFingerprints(fingerprints.FullName, recorded).Select(r => CheckpointRecording.Reclassify(r, tiers, models.Classify))];
+                Console.Error.WriteLine($"classified again by {modelDirectory.FullName}: {string.Join(", ", tiers.Select(ChargingModels.TierName))}"
+                    + (tiers.Count < 3 ? $"; the other tiers keep the recorded probabilities" : ""));
             }
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or XGBoostException or ArgumentException)

@@ -26,7 +26,7 @@ public sealed class ModelVariantTests
 
         var read = CheckpointRecording.ReadFingerprints(directory.Combine("checkpoints.fp"), CheckpointRecording.Read(directory.Combine("checkpoints.txt"))).Single();
         using var again = RecipeModels.Load(CommittedModels);
-        var reclassified = CheckpointRecording.Reclassify(read, again.Classify);
+        var reclassified = CheckpointRecording.Reclassify(read, again.Tiers, again.Classify);
 
         reclassified.Loads.Should().HaveCount(recorded.Loads.Count);
         reclassified.Loads.SelectMany(l => l.Checkpoints).Should().HaveCountGreaterThan(100);
@@ -92,6 +92,12 @@ public sealed class ModelVariantTests
         batched.Should().Equal(Enumerable.Range(0, 5).Select(row => models.Probability(
             new Candidate("m", SimulatedMeter.Start, SimulatedMeter.Start, MeterTier.Harmonic), fingerprints.AsSpan(row * Fingerprint.Count, Fingerprint.Count))));
         batched.Should().OnlyContain(p => p >= 0 && p <= 1);
+        File.Delete(directory.Combine(ChargingModels.FileName(MeterTier.Basic)));
+        using (var fewer = RecipeModels.Load(directory.Path))
+        {
+            fewer.Tiers.Should().BeEquivalentTo([MeterTier.Thd, MeterTier.Harmonic], "a variant may be trained for some tiers only");
+        }
+
         var committed = () => RecipeModels.Load(CommittedModels).Dispose();
         committed.Should().NotThrow("the committed models have no recipe file and take the fingerprint as it is");
     }

@@ -229,12 +229,13 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// The recording with every checkpoint's probability replaced by <paramref name="classify"/>'s for its fingerprint
-    /// (all of a tier's fingerprints in one batch: the tier, row-major fingerprints, the probabilities to fill).
+    /// (all of a tier's fingerprints in one batch: the tier, row-major fingerprints, the probabilities to fill), for
+    /// the given tiers; the others keep their recorded probabilities.
     /// </summary>
-    public static RecordedSet Reclassify(RecordedSet recorded, Action<MeterTier, float[], float[]> classify)
+    public static RecordedSet Reclassify(RecordedSet recorded, IEnumerable<MeterTier> tiers, Action<MeterTier, float[], float[]> classify)
     {
         var loads = recorded.Loads.ToArray();
-        foreach (var tier in Enum.GetValues<MeterTier>())
+        foreach (var tier in tiers)
         {
             var indices = Enumerable.Range(0, loads.Length).Where(i => loads[i].Tier == tier).ToList();
             var fingerprints = indices.SelectMany(i => loads[i].Fingerprints ?? throw new InvalidOperationException("The recording has no fingerprints to classify.")).ToArray();

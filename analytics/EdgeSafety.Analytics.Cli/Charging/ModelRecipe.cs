@@ -269,40 +269,49 @@ internal sealed record ModelRecipe
 /// </summary>
 internal sealed class RecipeModels : IChargingClassifier, IDisposable
 {
-    private readonly Booster[] _models;
+    private readonly Booster?[] _models;
 
-    private RecipeModels(ModelRecipe recipe, Booster[] models) => (Recipe, _models) = (recipe, models);
+    private RecipeModels(ModelRecipe recipe, Booster?[] models) => (Recipe, _models) = (recipe, models);
 
     public ModelRecipe Recipe { get; }
 
-    /// <summary>Loads every tier's model (all three are required) and checks it takes the recipe's columns.</summary>
+    /// <summary>The tiers with a model in the folder (train --tiers may have trained fewer than all).</summary>
+    public IEnumerable<MeterTier> Tiers => Enum.GetValues<MeterTier>().Where(t => _models[(int)t] is not null);
+
+    /// <summary>Loads the tiers' models (at least one) and checks each takes the recipe's columns.</summary>
     public static RecipeModels Load(string directory)
     {
         var recipe = ModelRecipe.Of(directory);
-        var models = new List<Booster>();
+        var models = new Booster?[3];
         try
         {
             foreach (var tier in Enum.GetValues<MeterTier>())
             {
                 var path = Path.Combine(directory, ChargingModels.FileName(tier));
-                models.Add(Booster.LoadFile(path));
-                models[^1].SetParameter("nthread", ModelTraining.Threads.ToString(CultureInfo.InvariantCulture));
-                if (models[^1].FeatureCount != recipe.ColumnCount)
+                if (!File.Exists(path))
                 {
-                    throw new XGBoostException($"The model {path} takes {models[^1].FeatureCount} features; its recipe ({ModelRecipe.FileName}) makes {recipe.ColumnCount}.");
+                    continue;
+                }
+
+                var model = models[(int)tier] = Booster.LoadFile(path);
+                model.SetParameter("nthread", ModelTraining.Threads.ToString(CultureInfo.InvariantCulture));
+                if (model.FeatureCount != recipe.ColumnCount)
+                {
+                    throw new XGBoostException($"The model {path} takes {model.FeatureCount} features; its recipe ({ModelRecipe.FileName}) makes {recipe.ColumnCount}.");
                 }
             }
 
-            return new RecipeModels(recipe, [.. models]);
+            return models.Any(m => m is not null) ? new RecipeModels(recipe, models) : throw new XGBoostException($"No ebike-<tier>.json in {Path.GetFullPath(directory)}.");
         }
         catch
         {
-            models.ForEach(m => m.Dispose());
+            Array.ForEach(models, m => m?.Dispose());
             throw;
         }
     }
 
-    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => _models[(int)candidate.Tier].PredictRow(Recipe.Rows(fingerprint));
+    /// <summary>One fingerprint's probability; the tier's model must be there (train writes every tier unless told otherwise).</summary>
+    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => Model(candidate.Tier).PredictRow(Recipe.Rows(fingerprint));
 
     /// <summary>The probabilities of a tier's fingerprints (row-major, <see cref="Fingerprint.Count"/> each), in batches.</summary>
     public void Classify(MeterTier tier, float[] fingerprints, float[] probabilities)
@@ -312,15 +321,11 @@ internal sealed class RecipeModels : IChargingClassifier, IDisposable
         {
             var count = Math.Min(Batch, probabilities.Length - first);
             var rows = Recipe.Rows(fingerprints.AsSpan(first * Fingerprint.Count, count * Fingerprint.Count));
-            _models[(int)tier].Predict(rows, count, probabilities.AsSpan(first, count));
+            Model(tier).Predict(rows, count, probabilities.AsSpan(first, count));
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var model in _models)
-        {
-            model.Dispose();
-        }
-    }
+    public void Dispose() => Array.ForEach(_models, m => m?.Dispose());
+
+    private Booster Model(MeterTier tier) => _models[(int)tier] ?? throw new XGBoostException($"No {ChargingModels.FileName(tier)} among the models.");
 }
