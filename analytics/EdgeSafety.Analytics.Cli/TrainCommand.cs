@@ -151,7 +151,7 @@ internal static class TrainCommand
 
         text.AppendLine();
         text.AppendLine("A fingerprint is labelled 1 when an e-bike charger was plugged in between the reading before the load's step and two");
-        text.AppendLine("seconds after it (ground truth of the generator), 0 otherwise. Rows per tier:");
+        text.AppendLine("seconds after it (ground truth of the generator), 0 otherwise. Rows per tier (before any size-scaled copies):");
         text.AppendLine();
         text.AppendLine("| tier | fingerprints | of chargers |");
         text.AppendLine("|---|---|---|");
@@ -165,6 +165,14 @@ internal static class TrainCommand
         text.AppendLine();
         text.AppendLine(Invariant($"{recipe.Rounds} rounds; ") + string.Join(", ", recipe.Parameters().Select(p => $"`{p.Name}={p.Value}`")) + ".");
         text.AppendLine();
+        if (recipe.SizeScales.Count > 0)
+        {
+            text.AppendLine($"Size-scaled copies: every training row also enters at {string.Join(" and ", recipe.SizeScales)} times its size (power, apparent and");
+            text.AppendLine("reactive power times the factor, the household's flicker relative to the load divided by it, every shape and behaviour");
+            text.AppendLine("ratio unchanged), so the trees learn what an appliance looks like at sizes the simulated ranges do not cover.");
+            text.AppendLine();
+        }
+
         if (!recipe.IsCommitted)
         {
             text.AppendLine($"A variant: `./edgesafety train --recipe {recipe}` (analytics/README.md).");

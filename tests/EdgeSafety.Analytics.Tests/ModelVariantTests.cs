@@ -125,6 +125,33 @@ public sealed class ModelVariantTests
         void Set(string name, float value) => fingerprint[Fingerprint.Names.ToList().IndexOf(name)] = value;
     }
 
+    [Fact]
+    public void A_size_scaled_training_row_is_the_same_load_bigger_against_the_same_household()
+    {
+        var fingerprint = new float[Fingerprint.Count];
+        Set("power_w", 100);
+        Set("apparent_va", 125);
+        Set("reactive_var", -20);
+        Set("initial_power_w", 90);
+        Set("baseline_jitter_ratio", 0.02f);
+        Set("jitter_30s", 0.03f);
+        Set("h3_ratio", 0.8f);
+
+        var scaled = ModelRecipe.Scaled([.. fingerprint], 1.5f);
+
+        Value("power_w").Should().Be(150);
+        Value("apparent_va").Should().Be(187.5f);
+        Value("reactive_var").Should().Be(-30);
+        Value("initial_power_w").Should().Be(135);
+        Value("baseline_jitter_ratio").Should().BeApproximately(0.02f / 1.5f, 1e-7f, "the household's flicker is the same, the load bigger");
+        Value("jitter_30s").Should().Be(0.03f, "a ratio to the load's own size");
+        Value("h3_ratio").Should().Be(0.8f);
+        ModelRecipe.Parse(["SizeScales=0.7,1.4"]).ToString().Should().Contain("SizeScales=0.7,1.4");
+
+        void Set(string name, float value) => fingerprint[Fingerprint.Names.ToList().IndexOf(name)] = value;
+        float Value(string name) => scaled[Fingerprint.Names.ToList().IndexOf(name)];
+    }
+
     [Theory]
     [InlineData("ShapeRounds=250", "fewer than Rounds")]
     [InlineData("Derived=crest", "Unknown derived feature")]
