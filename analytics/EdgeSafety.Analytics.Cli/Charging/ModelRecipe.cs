@@ -129,7 +129,7 @@ internal sealed record ModelRecipe
         var parameters = ModelTraining.Parameters.Select(p => p.Name == "scale_pos_weight" ? (p.Name, ScalePosWeight) : p).ToList();
         if (Constrained)
         {
-            // Before the seed, as the fourth round set it; the order does not change the model, but keeps its bytes comparable.
+            // Before the seed, where the fourth round (branch heldout-features) set it.
             parameters.Insert(parameters.FindIndex(p => p.Name == "seed"), ("interaction_constraints", InteractionConstraints()));
         }
 
