@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeSafety.Analytics.Charging;
 using EdgeSafety.Analytics.Cli.Charging;
 using EdgeSafety.Appliances;
+using EdgeSafety.XGBoost;
 
 namespace EdgeSafety.Analytics.Cli;
 
@@ -33,7 +34,11 @@ internal static class EvaluateCommand
         };
         var record = new Option<FileInfo>("--record") { Description = "Record every load's checkpoint probabilities to this file (nothing confirmed while recording), then print the replay's figures" };
         var replay = new Option<FileInfo>("--replay") { Description = "Score the detector settings on a file written by --record instead of running the households (seconds instead of minutes)" };
-        var command = new Command("evaluate", "Evaluate the e-bike charging detector on held-out simulated households") { models, households, days, sampling, report, firstSeed, detector, record, replay };
+        var fingerprints = new Option<FileInfo>("--fingerprints")
+        {
+            Description = "With --record: also write every checkpoint's whole fingerprint to this file (binary); with --replay: classify them again with --models instead of the recorded probabilities",
+        };
+        var command = new Command("evaluate", "Evaluate the e-bike charging detector on held-out simulated households") { models, households, days, sampling, report, firstSeed, detector, record, replay, fingerprints };
         command.SetAction(parse =>
         {
             IReadOnlyList<Sampling> samplings;
@@ -51,7 +56,7 @@ internal static class EvaluateCommand
 
             if (parse.GetValue(replay) is { } recording)
             {
-                return Replay(recording, options);
+                return Replay(recording, options, parse.GetValue(fingerprints), parse.GetValue(models)!);
             }
 
             var count = parse.GetValue(households);
@@ -75,7 +80,7 @@ internal static class EvaluateCommand
                 new($"held-out-{s.Name}", ParameterSet.HeldOut, seed + HeldOutSeedOffset, count, length, s),
             }).ToList();
             return parse.GetValue(record) is { } file
-                ? Record(parse.GetValue(models)!, sets, options, file)
+                ? Record(parse.GetValue(models)!, sets, options, file, parse.GetValue(fingerprints))
                 : Run(parse.GetValue(models)!, sets, options, parse.GetValue(report)!);
         });
         return command;
@@ -86,7 +91,7 @@ internal static class EvaluateCommand
 
     private const int HeldOutSeedOffset = 100_000;
 
-    private static int Record(DirectoryInfo modelDirectory, IReadOnlyList<ScenarioSet> sets, ChargingDetectorOptions options, FileInfo file)
+    private static int Record(DirectoryInfo modelDirectory, IReadOnlyList<ScenarioSet> sets, ChargingDetectorOptions options, FileInfo file, FileInfo? fingerprints)
     {
         using var models = ModelOptions.TryLoad(modelDirectory);
         if (models is null)
@@ -103,18 +108,32 @@ internal static class EvaluateCommand
 
         CheckpointRecording.Write(file.FullName, recorded);
         Console.Error.WriteLine($"wrote {file.FullName}");
+        if (fingerprints is not null)
+        {
+            CheckpointRecording.WriteFingerprints(fingerprints.FullName, recorded);
+            Console.Error.WriteLine($"wrote {fingerprints.FullName}");
+        }
+
         Console.Out.Write(EvaluationReport.Markdown(recorded.Select(r => EvaluationReport.Figures(r.Set, CheckpointRecording.Replay(r, options)))));
         return 0;
     }
 
-    private static int Replay(FileInfo file, ChargingDetectorOptions options)
+    private static int Replay(FileInfo file, ChargingDetectorOptions options, FileInfo? fingerprints, DirectoryInfo modelDirectory)
     {
         List<RecordedSet> recorded;
         try
         {
             recorded = CheckpointRecording.Read(file.FullName);
+            if (fingerprints is not null)
+            {
+                using var models = RecipeModels.Load(modelDirectory.FullName);
+                var tiers = models.Tiers.ToList();
+                recorded = [.. CheckpointRecording.ReadFingerprints(fingerprints.FullName, recorded).Select(r => CheckpointRecording.Reclassify(r, tiers, models.Classify))];
+                Console.Error.WriteLine($"classified again by {modelDirectory.FullName}: {string.Join(", ", tiers.Select(ChargingModels.TierName))}"
+                    + (tiers.Count < 3 ? $"; the other tiers keep the recorded probabilities" : ""));
+            }
         }
-        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or XGBoostException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;

@@ -19,7 +19,15 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--output") { Description = "Where to write ebike-<tier>.json and MODEL_CARD.md", DefaultValueFactory = _ => new DirectoryInfo("analytics/models") };
         var households = new Option<int>("--households") { Description = "Training households per sampling at 5-15 s and 60 s; three times as many at 1-2 s", DefaultValueFactory = _ => TrainingPlan.DefaultHouseholds };
         var validation = new Option<int>("--validation-households") { Description = "Validation households (1-2 s sampling) for the model card's figures", DefaultValueFactory = _ => TrainingPlan.DefaultValidationHouseholds };
-        var command = new Command("train", "Train the e-bike charging models from simulated households and write them with their model card") { output, households, validation };
+        var saveRows = new Option<FileInfo>("--save-rows") { Description = "Also write the training fingerprints to this file, for training variants with --rows" };
+        var fromRows = new Option<FileInfo>("--rows") { Description = "Train from the fingerprints --save-rows wrote (same --households) instead of running the training households" };
+        var recipe = new Option<string[]>("--recipe")
+        {
+            Description = "A model variant: recipe settings NAME=VALUE instead of the committed recipe (Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour; lists comma-separated)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var tiers = new Option<string[]>("--tiers") { Description = "Tiers to train (harmonic, thd, basic); a variant may train fewer, and then writes no model card", DefaultValueFactory = _ => ["harmonic", "thd", "basic"], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("train", "Train the e-bike charging models from simulated households and write them with their model card") { output, households, validation, saveRows, fromRows, recipe, tiers };
         command.SetAction(parse =>
         {
             var plan = new TrainingPlan(parse.GetValue(households), parse.GetValue(validation));
@@ -29,33 +37,86 @@ internal static class TrainCommand
                 return 2;
             }
 
-            return Run(parse.GetValue(output)!, plan);
+            ModelRecipe variant;
+            HashSet<MeterTier> trained;
+            try
+            {
+                variant = ModelRecipe.Parse(parse.GetValue(recipe) ?? []);
+                trained = [.. parse.GetValue(tiers)!.Select(t => Enum.GetValues<MeterTier>().FirstOrDefault(m => ChargingModels.TierName(m) == t, (MeterTier)(-1)) is var tier && tier >= 0
+                    ? tier : throw new ArgumentException($"Unknown tier \"{t}\"; the tiers are harmonic, thd and basic."))];
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+
+            return Run(parse.GetValue(output)!, plan, variant, trained, parse.GetValue(fromRows), parse.GetValue(saveRows));
         });
         return command;
     }
 
-    private static int Run(DirectoryInfo output, TrainingPlan plan)
+    private static int Run(DirectoryInfo output, TrainingPlan plan, ModelRecipe recipe, HashSet<MeterTier> tiers, FileInfo? fromRows, FileInfo? saveRows)
     {
         output.Create();
         var options = new ChargingDetectorOptions();
-        Console.Error.WriteLine($"collecting fingerprints from {plan.TrainingSets.Sum(s => s.Households)} households...");
-        var rows = ModelTraining.Collect(plan.TrainingSets, options);
-        foreach (var (tier, tierRows) in rows.OrderByDescending(r => r.Key))
+        Dictionary<MeterTier, TierRows> rows;
+        if (fromRows is not null)
+        {
+            try
+            {
+                rows = ModelTraining.LoadRows(fromRows.FullName, plan.Households);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        }
+        else
+        {
+            Console.Error.WriteLine($"collecting fingerprints from {plan.TrainingSets.Sum(s => s.Households)} households...");
+            rows = ModelTraining.Collect(plan.TrainingSets, options);
+        }
+
+        if (saveRows is not null)
+        {
+            ModelTraining.SaveRows(saveRows.FullName, plan.Households, rows);
+            Console.Error.WriteLine($"wrote {saveRows.FullName}");
+        }
+
+        foreach (var (tier, tierRows) in rows.Where(r => tiers.Contains(r.Key)).OrderByDescending(r => r.Key))
         {
             Console.Error.WriteLine($"training {ChargingModels.TierName(tier)}: {tierRows.Labels.Count} fingerprints, {tierRows.Positives} of chargers");
-            using var booster = ModelTraining.Train(tierRows);
+            using var booster = recipe.Train(tierRows);
             booster.SaveJson(Path.Combine(output.FullName, ChargingModels.FileName(tier)));
         }
 
+        var recipeFile = Path.Combine(output.FullName, ModelRecipe.FileName);
+        if (recipe.IsCommitted)
+        {
+            File.Delete(recipeFile);
+        }
+        else
+        {
+            File.WriteAllText(recipeFile, recipe + Environment.NewLine);
+        }
+
+        if (tiers.Count < rows.Count)
+        {
+            Console.Error.WriteLine($"wrote {output.FullName} (no model card: not every tier was trained)");
+            return 0;
+        }
+
         Console.Error.WriteLine($"validating on {plan.Validation.Households} households...");
-        using var models = ChargingModels.Load(output.FullName);
+        using var models = RecipeModels.Load(output.FullName);
         var figures = EvaluationReport.Figures(plan.Validation, Evaluation.Run(plan.Validation, models, options));
-        File.WriteAllText(Path.Combine(output.FullName, "MODEL_CARD.md"), ModelCard(plan, rows, figures, options));
+        File.WriteAllText(Path.Combine(output.FullName, "MODEL_CARD.md"), ModelCard(plan, rows, figures, options, recipe));
         Console.Error.WriteLine($"wrote {output.FullName}");
         return 0;
     }
 
-    private static string ModelCard(TrainingPlan plan, Dictionary<MeterTier, TierRows> rows, SetFigures validation, ChargingDetectorOptions options)
+    private static string ModelCard(TrainingPlan plan, Dictionary<MeterTier, TierRows> rows, SetFigures validation, ChargingDetectorOptions options, ModelRecipe recipe)
     {
         var text = new StringBuilder();
         text.AppendLine("# E-bike charging models: model card");
@@ -90,7 +151,7 @@ internal static class TrainCommand
 
         text.AppendLine();
         text.AppendLine("A fingerprint is labelled 1 when an e-bike charger was plugged in between the reading before the load's step and two");
-        text.AppendLine("seconds after it (ground truth of the generator), 0 otherwise. Rows per tier:");
+        text.AppendLine("seconds after it (ground truth of the generator), 0 otherwise. Rows per tier (before any size-scaled copies):");
         text.AppendLine();
         text.AppendLine("| tier | fingerprints | of chargers |");
         text.AppendLine("|---|---|---|");
@@ -102,8 +163,22 @@ internal static class TrainCommand
         text.AppendLine();
         text.AppendLine("## Parameters");
         text.AppendLine();
-        text.AppendLine(Invariant($"{ModelTraining.Rounds} rounds; ") + string.Join(", ", ModelTraining.Parameters.Select(p => $"`{p.Name}={p.Value}`")) + ".");
+        text.AppendLine(Invariant($"{recipe.Rounds} rounds; ") + string.Join(", ", recipe.Parameters().Select(p => $"`{p.Name}={p.Value}`")) + ".");
         text.AppendLine();
+        if (recipe.SizeScales.Count > 0)
+        {
+            text.AppendLine($"Size-scaled copies: every training row also enters at {string.Join(" and ", recipe.SizeScales)} times its size (power, apparent and");
+            text.AppendLine("reactive power times the factor, the household's flicker relative to the load divided by it, every shape and behaviour");
+            text.AppendLine("ratio unchanged), so the trees learn what an appliance looks like at sizes the simulated ranges do not cover.");
+            text.AppendLine();
+        }
+
+        if (!recipe.IsCommitted)
+        {
+            text.AppendLine($"A variant: `./edgesafety train --recipe {recipe}` (analytics/README.md).");
+            text.AppendLine();
+        }
+
         text.AppendLine("## Validation (households not trained on, Training parameters)");
         text.AppendLine();
         text.Append(EvaluationReport.Markdown([validation]));

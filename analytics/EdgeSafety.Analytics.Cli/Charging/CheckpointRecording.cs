@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using EdgeSafety.Analytics.Charging;
 using EdgeSafety.Appliances;
 using TrueSession = EdgeSafety.Appliances.ChargingSession;
@@ -9,10 +10,11 @@ namespace EdgeSafety.Analytics.Cli.Charging;
 /// <summary>
 /// One added load as the detector classified it: every checkpoint's age and probability, unconfirmed to the end, and
 /// at each checkpoint the load's curve and THD ratio (<see cref="Curves"/>, same order; empty in a recording made
-/// before they were recorded).
+/// before they were recorded), and (when recorded or read with them) every checkpoint's whole fingerprint,
+/// <see cref="Fingerprint.Count"/> values each.
 /// </summary>
 internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset StartedAt, double PowerAddedW, string Cause, IReadOnlyList<RecordedCheckpoint> Checkpoints,
-    IReadOnlyList<(LoadCurve Curve, double ThdRatio)> Curves);
+    IReadOnlyList<(LoadCurve Curve, double ThdRatio)> Curves, float[]? Fingerprints = null);
 
 /// <summary>One checkpoint of a recorded load: what the confirmation rule reads besides the curve (<see cref="ConfirmationEvidence.Add"/>).</summary>
 internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio);
@@ -54,7 +56,7 @@ internal static class CheckpointRecording
 
         var scored = Evaluation.Scored(household).ToHashSet();
         var loads = tiers.SelectMany(tier => recorders[(int)tier].Loads.Select(load => new RecordedLoad(seed, tier, load.Key, load.Value.PowerAddedW,
-            TruthMatching.CauseOf(household.Truth, load.Key), load.Value.Checkpoints, load.Value.Curves)));
+            TruthMatching.CauseOf(household.Truth, load.Key), load.Value.Checkpoints, load.Value.Curves, [.. load.Value.Fingerprints])));
         return new RecordedSet(set, [.. household.Truth.ChargingSessions.Select(s => (seed, s, scored.Contains(s)))], [.. loads]);
     }
 
@@ -198,6 +200,78 @@ internal static class CheckpointRecording
         }
     }
 
+    /// <summary>
+    /// Writes every checkpoint's fingerprint of <paramref name="sets"/> (recorded by <see cref="Record"/>) as raw
+    /// little-endian float32, in the order <see cref="Write"/> writes the loads and their checkpoints, after a header
+    /// (a tag, the feature count and the checkpoint count) that <see cref="ReadFingerprints"/> checks.
+    /// </summary>
+    public static void WriteFingerprints(string path, IReadOnlyList<RecordedSet> sets)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(FingerprintsTag);
+        writer.Write(Fingerprint.Count);
+        writer.Write(sets.Sum(s => s.Loads.Sum(l => (long)l.Checkpoints.Count)));
+        foreach (var load in sets.SelectMany(s => s.Loads))
+        {
+            var values = load.Fingerprints ?? throw new InvalidOperationException("The recording was made without fingerprints.");
+            writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+    }
+
+    /// <summary>The sets read by <see cref="Read"/> with the fingerprints written by <see cref="WriteFingerprints"/> for them; a file that does not fit them is a <see cref="FormatException"/>.</summary>
+    public static List<RecordedSet> ReadFingerprints(string path, IReadOnlyList<RecordedSet> sets)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var expected = sets.Sum(s => s.Loads.Sum(l => (long)l.Checkpoints.Count));
+        if (reader.BaseStream.Length < 16 || reader.ReadInt32() != FingerprintsTag)
+        {
+            throw new FormatException($"{path} is not a fingerprint file written by evaluate --record --fingerprints.");
+        }
+
+        var (count, checkpoints) = (reader.ReadInt32(), reader.ReadInt64());
+        if (count != Fingerprint.Count || checkpoints != expected || reader.BaseStream.Length != 16 + (checkpoints * count * sizeof(float)))
+        {
+            throw new FormatException($"{path} holds {checkpoints} fingerprints of {count} features; the recording has {expected} checkpoints and this detector makes {Fingerprint.Count} features.");
+        }
+
+        return [.. sets.Select(set => set with
+        {
+            Loads = [.. set.Loads.Select(load =>
+            {
+                var values = new float[load.Checkpoints.Count * count];
+                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+                return load with { Fingerprints = values };
+            })],
+        })];
+    }
+
+    /// <summary>
+    /// The recording with every checkpoint's probability replaced by <paramref name="classify"/>'s for its fingerprint
+    /// (all of a tier's fingerprints in one batch: the tier, row-major fingerprints, the probabilities to fill), for
+    /// the given tiers; the others keep their recorded probabilities.
+    /// </summary>
+    public static RecordedSet Reclassify(RecordedSet recorded, IEnumerable<MeterTier> tiers, Action<MeterTier, float[], float[]> classify)
+    {
+        var loads = recorded.Loads.ToArray();
+        foreach (var tier in tiers)
+        {
+            var indices = Enumerable.Range(0, loads.Length).Where(i => loads[i].Tier == tier).ToList();
+            var fingerprints = indices.SelectMany(i => loads[i].Fingerprints ?? throw new InvalidOperationException("The recording has no fingerprints to classify.")).ToArray();
+            var probabilities = new float[fingerprints.Length / Fingerprint.Count];
+            classify(tier, fingerprints, probabilities);
+            var next = 0;
+            foreach (var i in indices)
+            {
+                loads[i] = loads[i] with { Checkpoints = [.. loads[i].Checkpoints.Select(c => c with { Probability = probabilities[next++] })] };
+            }
+        }
+
+        return recorded with { Loads = loads };
+    }
+
+    /// <summary>"ESFP", little-endian: the first four bytes of a fingerprint file.</summary>
+    private const int FingerprintsTag = 0x50465345;
+
     private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static (LoadCurve, double) Curve(string text)
@@ -216,20 +290,21 @@ internal static class CheckpointRecording
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability, and answers "not charging".</summary>
+/// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability and the fingerprint, and answers "not charging".</summary>
 internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
 {
     private static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio");
 
-    public Dictionary<DateTimeOffset, (double PowerAddedW, List<RecordedCheckpoint> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves)> Loads { get; } = [];
+    public Dictionary<DateTimeOffset, (double PowerAddedW, List<RecordedCheckpoint> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves, List<float> Fingerprints)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
     {
         if (!Loads.TryGetValue(candidate.StartedAt, out var load))
         {
-            Loads[candidate.StartedAt] = load = (fingerprint[2], [], []);
+            Loads[candidate.StartedAt] = load = (fingerprint[2], [], [], []);
         }
 
+        load.Fingerprints.AddRange(fingerprint);
         load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio));
         load.Curves.Add((candidate.Curve, fingerprint[ThdFeature]));
         return 0f;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using EdgeSafety.Analytics.Charging;
 using EdgeSafety.XGBoost;
 
@@ -66,20 +67,64 @@ internal static class ModelTraining
         return rows;
     }
 
-    public static Booster Train(TierRows rows)
+    public static Booster Train(TierRows rows) => ModelRecipe.Committed.Train(rows);
+
+    /// <summary>
+    /// Writes the training rows (every tier's fingerprints and labels) as raw little-endian float32 after a header, so
+    /// model variants can be trained from them without running the households again (train --save-rows, --rows).
+    /// </summary>
+    public static void SaveRows(string path, int households, Dictionary<MeterTier, TierRows> rows)
     {
-        var features = rows.Features.ToArray();
-        using var matrix = DMatrix.FromDense(features, rows.Labels.Count, Fingerprint.Count);
-        matrix.SetLabels(rows.Labels.ToArray());
-        var booster = Booster.Create(matrix);
-        foreach (var (name, value) in Parameters)
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(RowsTag);
+        writer.Write(Fingerprint.Count);
+        writer.Write(households);
+        writer.Write(rows.Count);
+        foreach (var (tier, tierRows) in rows.OrderBy(r => r.Key))
         {
-            booster.SetParameter(name, value);
+            writer.Write((int)tier);
+            writer.Write(tierRows.Labels.Count);
+            writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tierRows.Labels)));
+            writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tierRows.Features)));
+        }
+    }
+
+    /// <summary>Reads what <see cref="SaveRows"/> wrote for <paramref name="households"/> training households; anything else is a <see cref="FormatException"/>.</summary>
+    public static Dictionary<MeterTier, TierRows> LoadRows(string path, int households)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.BaseStream.Length < 16 || reader.ReadInt32() != RowsTag)
+        {
+            throw new FormatException($"{path} is not a file of training rows written by train --save-rows.");
         }
 
-        booster.Train(matrix, Rounds);
-        return booster;
+        var (count, saved, tiers) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        if (count != Fingerprint.Count || saved != households)
+        {
+            throw new FormatException($"{path} holds fingerprints of {count} features from {saved} households per sampling; this detector makes {Fingerprint.Count} and the plan has {households}.");
+        }
+
+        var rows = new Dictionary<MeterTier, TierRows>();
+        for (var t = 0; t < tiers; t++)
+        {
+            var (tier, labels) = ((MeterTier)reader.ReadInt32(), reader.ReadInt32());
+            var tierRows = rows[tier] = new TierRows();
+            tierRows.Labels.AddRange(Read(labels));
+            tierRows.Features.AddRange(Read(labels * count));
+        }
+
+        return reader.BaseStream.Position == reader.BaseStream.Length ? rows : throw new FormatException($"{path} has data after its last tier.");
+
+        float[] Read(int length)
+        {
+            var values = new float[length];
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
+        }
     }
+
+    /// <summary>"ESTR", little-endian: the first four bytes of a training rows file.</summary>
+    private const int RowsTag = 0x52545345;
 
     private static Dictionary<MeterTier, FingerprintRecorder> CollectHousehold(ScenarioSet set, int seed, ChargingDetectorOptions options)
     {

@@ -1,0 +1,174 @@
+using EdgeSafety.Analytics.Charging;
+using EdgeSafety.Analytics.Cli.Charging;
+using EdgeSafety.Appliances;
+using EdgeSafety.TestSupport;
+
+namespace EdgeSafety.Analytics.Tests;
+
+/// <summary>
+/// The tools for trying model variants without running households again: checkpoint fingerprints kept by the
+/// evaluate command's recording and classified again by other models, training rows saved and trained from, and
+/// the recipes (derived features, shape-first training) the variants are trained with.
+/// </summary>
+public sealed class ModelVariantTests
+{
+    private static readonly string CommittedModels = RepositoryPaths.File("analytics", "models");
+
+    [Fact]
+    public void Recorded_fingerprints_classified_again_by_the_same_models_give_the_recorded_probabilities()
+    {
+        using var models = ChargingModels.Load(CommittedModels);
+        using var directory = new TemporaryDirectory("model-variants-replay");
+        var set = new ScenarioSet("check", ParameterSet.HeldOut, 200_002, 3, 1, Sampling.Fast);
+        var recorded = CheckpointRecording.Record(set, models, new ChargingDetectorOptions());
+        CheckpointRecording.Write(directory.Combine("checkpoints.txt"), [recorded]);
+        CheckpointRecording.WriteFingerprints(directory.Combine("checkpoints.fp"), [recorded]);
+
+        var read = CheckpointRecording.ReadFingerprints(directory.Combine("checkpoints.fp"), CheckpointRecording.Read(directory.Combine("checkpoints.txt"))).Single();
+        using var again = RecipeModels.Load(CommittedModels);
+        var reclassified = CheckpointRecording.Reclassify(read, again.Tiers, again.Classify);
+
+        reclassified.Loads.Should().HaveCount(recorded.Loads.Count);
+        reclassified.Loads.SelectMany(l => l.Checkpoints).Should().HaveCountGreaterThan(100);
+        reclassified.Loads.SelectMany(l => l.Checkpoints.Select(c => c.Probability))
+            .Should().Equal(recorded.Loads.SelectMany(l => l.Checkpoints.Select(c => c.Probability)), "the same models on the same fingerprints, batched or one at a time");
+        reclassified.Loads.SelectMany(l => l.Fingerprints!).Should().Equal(recorded.Loads.SelectMany(l => l.Fingerprints!));
+    }
+
+    [Fact]
+    public void A_fingerprint_file_that_does_not_fit_the_recording_is_refused()
+    {
+        using var directory = new TemporaryDirectory("model-variants-mismatch");
+        var load = new RecordedLoad(1, MeterTier.Harmonic, SimulatedMeter.Start, 100, "television", [new(10, 0.5, 0, double.NaN), new(15, 0.6, 0, double.NaN)], [], new float[2 * Fingerprint.Count]);
+        var set = new RecordedSet(new ScenarioSet("check", ParameterSet.Training, 1, 1, 1, Sampling.Fast), [], [load]);
+        CheckpointRecording.WriteFingerprints(directory.Combine("one-load.fp"), [set]);
+        var longer = set with { Loads = [load with { Checkpoints = [new(10, 0.5, 0, double.NaN), new(15, 0.6, 0, double.NaN), new(20, 0.7, 0, double.NaN)] }] };
+
+        var read = () => CheckpointRecording.ReadFingerprints(directory.Combine("one-load.fp"), [longer]);
+
+        read.Should().Throw<FormatException>().WithMessage("*holds 2 fingerprints*the recording has 3 checkpoints*");
+        CheckpointRecording.ReadFingerprints(directory.Combine("one-load.fp"), [set]).Single().Loads.Single().Fingerprints.Should().HaveCount(2 * Fingerprint.Count);
+    }
+
+    [Fact]
+    public void Saved_training_rows_train_the_same_model_bytes_as_the_rows_they_were_saved_from()
+    {
+        using var directory = new TemporaryDirectory("model-variants-rows");
+        var rows = ModelTraining.Collect([new ScenarioSet("small", ParameterSet.Training, 1, 2, 0.5, Sampling.Medium)], new ChargingDetectorOptions());
+        ModelTraining.SaveRows(directory.Combine("rows.bin"), 2, rows);
+
+        var loaded = ModelTraining.LoadRows(directory.Combine("rows.bin"), 2);
+        using var fromCollected = ModelTraining.Train(rows[MeterTier.Harmonic]);
+        using var fromLoaded = ModelTraining.Train(loaded[MeterTier.Harmonic]);
+
+        loaded.Keys.Should().BeEquivalentTo(rows.Keys);
+        loaded[MeterTier.Basic].Features.Should().Equal(rows[MeterTier.Basic].Features);
+        loaded[MeterTier.Harmonic].Labels.Should().Equal(rows[MeterTier.Harmonic].Labels);
+        fromLoaded.SaveJson().Should().Equal(fromCollected.SaveJson());
+        var otherPlan = () => ModelTraining.LoadRows(directory.Combine("rows.bin"), 80);
+        otherPlan.Should().Throw<FormatException>().WithMessage("*from 2 households per sampling*the plan has 80*");
+    }
+
+    [Fact]
+    public void A_variant_with_derived_features_is_written_with_its_recipe_and_classifies_fingerprints_as_the_detector_makes_them()
+    {
+        using var directory = new TemporaryDirectory("model-variants-recipe");
+        var rows = ModelTraining.Collect([new ScenarioSet("small", ParameterSet.Training, 1, 2, 0.5, Sampling.Medium)], new ChargingDetectorOptions());
+        var recipe = ModelRecipe.Parse(["Derived=crest_estimate,log2_power", "Rounds=20", "ShapeRounds=10", "SizeEta=0.05", "Constrained=true", "Size=log2_power", "Dropped=power_w,apparent_va"]);
+        foreach (var tier in Enum.GetValues<MeterTier>())
+        {
+            using var booster = recipe.Train(rows[tier]);
+            booster.FeatureCount.Should().Be(Fingerprint.Count + 2);
+            booster.SaveJson(directory.Combine(ChargingModels.FileName(tier)));
+        }
+
+        File.WriteAllText(directory.Combine(ModelRecipe.FileName), recipe.ToString());
+        using var models = RecipeModels.Load(directory.Path);
+        var fingerprints = rows[MeterTier.Harmonic].Features.Take(5 * Fingerprint.Count).ToArray();
+        var batched = new float[5];
+        models.Classify(MeterTier.Harmonic, fingerprints, batched);
+
+        models.Recipe.ToString().Should().Be(recipe.ToString());
+        batched.Should().Equal(Enumerable.Range(0, 5).Select(row => models.Probability(
+            new Candidate("m", SimulatedMeter.Start, SimulatedMeter.Start, MeterTier.Harmonic), fingerprints.AsSpan(row * Fingerprint.Count, Fingerprint.Count))));
+        batched.Should().OnlyContain(p => p >= 0 && p <= 1);
+        File.Delete(directory.Combine(ChargingModels.FileName(MeterTier.Basic)));
+        using (var fewer = RecipeModels.Load(directory.Path))
+        {
+            fewer.Tiers.Should().BeEquivalentTo([MeterTier.Thd, MeterTier.Harmonic], "a variant may be trained for some tiers only");
+        }
+
+        var committed = () => RecipeModels.Load(CommittedModels).Dispose();
+        committed.Should().NotThrow("the committed models have no recipe file and take the fingerprint as it is");
+    }
+
+    [Fact]
+    public void Derived_features_are_computed_from_the_fingerprint()
+    {
+        var fingerprint = new float[Fingerprint.Count];
+        Set("power_w", 130);
+        Set("h3_ratio", 0.8f);
+        Set("h5_ratio", 0.6f);
+        Set("jitter_30s", 0.03f);
+        Set("baseline_jitter_ratio", 0.01f);
+        var recipe = ModelRecipe.Parse(["Derived=crest_estimate,jitter_over_baseline,log2_power,log2_power_half", "Dropped=power_w"]);
+
+        var row = recipe.Rows(fingerprint);
+
+        row.Should().HaveCount(Fingerprint.Count + 4);
+        row[Fingerprint.Count].Should().BeApproximately((float)(Math.Sqrt(2) * 2.4 / Math.Sqrt(2)), 1e-5f, "√2 (1 + Σh) / √(1 + Σh²) with h3 0.8 and h5 0.6");
+        row[Fingerprint.Count + 1].Should().BeApproximately(3f, 1e-5f);
+        row[Fingerprint.Count + 2].Should().Be(7f, "130 W is 2^7.02");
+        row[Fingerprint.Count + 3].Should().Be(7f);
+        float.IsNaN(row[Fingerprint.Names.ToList().IndexOf("power_w")]).Should().BeTrue("a dropped feature is blanked");
+
+        void Set(string name, float value) => fingerprint[Fingerprint.Names.ToList().IndexOf(name)] = value;
+    }
+
+    [Fact]
+    public void A_size_scaled_training_row_is_the_same_load_bigger_against_the_same_household()
+    {
+        var fingerprint = new float[Fingerprint.Count];
+        Set("power_w", 100);
+        Set("apparent_va", 125);
+        Set("reactive_var", -20);
+        Set("initial_power_w", 90);
+        Set("baseline_jitter_ratio", 0.02f);
+        Set("jitter_30s", 0.03f);
+        Set("h3_ratio", 0.8f);
+
+        var scaled = ModelRecipe.Scaled([.. fingerprint], 1.5f);
+
+        Value("power_w").Should().Be(150);
+        Value("apparent_va").Should().Be(187.5f);
+        Value("reactive_var").Should().Be(-30);
+        Value("initial_power_w").Should().Be(135);
+        Value("baseline_jitter_ratio").Should().BeApproximately(0.02f / 1.5f, 1e-7f, "the household's flicker is the same, the load bigger");
+        Value("jitter_30s").Should().Be(0.03f, "a ratio to the load's own size");
+        Value("h3_ratio").Should().Be(0.8f);
+        ModelRecipe.Parse(["SizeScales=0.7,1.4"]).ToString().Should().Contain("SizeScales=0.7,1.4");
+
+        void Set(string name, float value) => fingerprint[Fingerprint.Names.ToList().IndexOf(name)] = value;
+        float Value(string name) => scaled[Fingerprint.Names.ToList().IndexOf(name)];
+    }
+
+    [Theory]
+    [InlineData("ShapeRounds=250", "fewer than Rounds")]
+    [InlineData("Derived=crest", "Unknown derived feature")]
+    [InlineData("Size=watts", "neither a fingerprint feature")]
+    [InlineData("SizeEta=-1", "not a positive number")]
+    [InlineData("Depth=4", "Unknown recipe setting")]
+    public void Bad_recipe_settings_are_refused_with_the_setting_named(string setting, string message)
+    {
+        var parse = () => ModelRecipe.Parse([setting]);
+
+        parse.Should().Throw<ArgumentException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void The_committed_recipe_written_out_and_read_back_is_still_the_committed_one()
+    {
+        ModelRecipe.Parse(ModelRecipe.Committed.ToString().Split(' ')).IsCommitted.Should().BeTrue();
+        ModelRecipe.Parse(["ShapeRounds=100"]).IsCommitted.Should().BeFalse();
+    }
+}
