@@ -25,6 +25,13 @@ public sealed class ChargingDetector
     private const double OffMatchShare = 0.3;
     private const double OffMatchMinW = 20;
 
+    /// <summary>
+    /// A switch-off that leaves this much of the load it ends is two loads, if the load came on at most
+    /// <see cref="RestOfYoungLoadSeconds"/> before: within that, the other loads' drift hardly moves a contribution.
+    /// </summary>
+    private const double RestMinW = 30;
+    private const double RestOfYoungLoadSeconds = 300;
+
     /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
     private const double BaselineJitterSeconds = 60;
 
@@ -139,20 +146,56 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
-            var load = new TrackedLoad(step, before, tier, JitterBefore(step.PreviousAt));
-            if (step.Delta.PowerW > _options.CandidateMaxW)
-            {
-                // Followed so that its switch-off is recognised, never classified.
-                load.NextCheckpoint = Checkpoints.Length;
-            }
-
-            _loads.Add(load);
-            if (_loads.Count > MaxTrackedLoads)
-            {
-                var oldest = _loads.FindIndex(l => l.Session is null);
-                _loads.RemoveAt(oldest >= 0 ? oldest : 0);
-            }
+            Track(step, before, tier);
         }
+
+        if (ended is not null && rising is null && RestOf(ended, step) is { } rest)
+        {
+            Track(rest, _steps.Level - rest.Delta, tier);
+        }
+    }
+
+    private void Track(in Step step, in LoadVector baseline, MeterTier tier)
+    {
+        var load = new TrackedLoad(step, baseline, tier, JitterBefore(step.PreviousAt));
+        if (step.Delta.PowerW > _options.CandidateMaxW)
+        {
+            // Followed so that its switch-off is recognised, never classified.
+            load.NextCheckpoint = Checkpoints.Length;
+        }
+
+        _loads.Add(load);
+        if (_loads.Count > MaxTrackedLoads)
+        {
+            var oldest = _loads.FindIndex(l => l.Session is null);
+            _loads.RemoveAt(oldest >= 0 ? oldest : 0);
+        }
+    }
+
+    /// <summary>
+    /// What a switch-off that ended <paramref name="ended"/> left of it, when that is a load of its own: a step
+    /// that merged two loads. Either the switch-off's first reading went further down than where it settled (a load
+    /// switched on while the other switched off: a charger plugged in as a kettle goes off), and the rest came on
+    /// with the switch-off; or the ended load was young (two loads switched on within a second or two and were
+    /// one step, a rice cooker and a charger), and the rest came on with it. Null otherwise: an older load's
+    /// switch-off that does not match its contribution exactly is the other loads' drift, not a load.
+    /// </summary>
+    private Step? RestOf(TrackedLoad ended, in Step step)
+    {
+        var rest = ended.Contribution + step.Delta;
+        if (rest.PowerW < Math.Max(_options.CandidateMinW, RestMinW))
+        {
+            return null;
+        }
+
+        if (step.FirstPowerW <= step.Delta.PowerW - (rest.PowerW / 2))
+        {
+            return new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt);
+        }
+
+        return (step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds
+            ? new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt)
+            : null;
     }
 
     private void Remember(DateTimeOffset at, double powerW)
