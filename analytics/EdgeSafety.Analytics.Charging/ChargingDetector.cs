@@ -96,6 +96,15 @@ public sealed class ChargingDetector
         {
             var load = _loads[i];
             load.Observe(at, reading, tier);
+            if (load.Session is null && load.Contribution.PowerW > reading.PowerW + _options.MinStepW)
+            {
+                // More than the whole household draws: its baseline went below zero, moved by a step that was not the
+                // other loads' (a switch-on and a switch-off in one reading, then one of them undone), so what it
+                // measures is no load's. Forgotten before it is classified.
+                _loads.RemoveAt(i);
+                continue;
+            }
+
             if (load.Session is null ? !Classify(load, at) : !FollowSession(load, at))
             {
                 _loads.RemoveAt(i);
