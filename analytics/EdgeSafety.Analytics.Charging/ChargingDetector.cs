@@ -25,6 +25,13 @@ public sealed class ChargingDetector
     private const double OffMatchShare = 0.3;
     private const double OffMatchMinW = 20;
 
+    /// <summary>
+    /// A switch-off that leaves this much of the load it ends is two loads, if the load came on at most
+    /// <see cref="RestOfYoungLoadSeconds"/> before: within that, the other loads' drift hardly moves a contribution.
+    /// </summary>
+    private const double RestMinW = 30;
+    private const double RestOfYoungLoadSeconds = 300;
+
     /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
     private const double BaselineJitterSeconds = 60;
 
@@ -96,6 +103,15 @@ public sealed class ChargingDetector
         {
             var load = _loads[i];
             load.Observe(at, reading, tier);
+            if (load.Session is null && load.Contribution.PowerW > reading.PowerW + _options.MinStepW)
+            {
+                // More than the whole household draws: its baseline went below zero, moved by a step that was not the
+                // other loads' (a switch-on and a switch-off in one reading, then one of them undone), so what it
+                // measures is no load's. Forgotten before it is classified.
+                _loads.RemoveAt(i);
+                continue;
+            }
+
             if (load.Session is null ? !Classify(load, at) : !FollowSession(load, at))
             {
                 _loads.RemoveAt(i);
@@ -146,31 +162,67 @@ public sealed class ChargingDetector
 
         if (!continuesRise && step.Delta.PowerW >= _options.CandidateMinW)
         {
-            // The settled flicker is compared with the household's over the minute before or since its last step,
-            // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
-            // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
-            var (jitterW, driftWPerMinute) = JitterBefore(step.PreviousAt);
-            var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt).JitterW;
-            var load = new TrackedLoad(step, before, tier, jitterW)
-            {
-                BaselineDriftWPerMinute = driftWPerMinute,
-                HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : Math.Max(sinceLastStepW, jitterW),
-            };
-            if (step.Delta.PowerW > _options.CandidateMaxW)
-            {
-                // Followed so that its switch-off is recognised, never classified.
-                load.NextCheckpoint = Checkpoints.Length;
-            }
+            Track(step, before, tier);
+        }
 
-            _loads.Add(load);
-            if (_loads.Count > MaxTrackedLoads)
-            {
-                var oldest = _loads.FindIndex(l => l.Session is null);
-                _loads.RemoveAt(oldest >= 0 ? oldest : 0);
-            }
+        if (ended is not null && rising is null && RestOf(ended, step) is { } rest)
+        {
+            Track(rest, _steps.Level - rest.Delta, tier);
         }
 
         _lastStepSettledAt = step.SettledAt;
+    }
+
+    private void Track(in Step step, in LoadVector baseline, MeterTier tier)
+    {
+        // The settled flicker is compared with the household's over the minute before or since its last step,
+        // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
+        // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
+        var (jitterW, driftWPerMinute) = JitterBefore(step.PreviousAt);
+        var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt).JitterW;
+        var load = new TrackedLoad(step, baseline, tier, jitterW)
+        {
+            BaselineDriftWPerMinute = driftWPerMinute,
+            HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : Math.Max(sinceLastStepW, jitterW),
+        };
+        if (step.Delta.PowerW > _options.CandidateMaxW)
+        {
+            // Followed so that its switch-off is recognised, never classified.
+            load.NextCheckpoint = Checkpoints.Length;
+        }
+
+        _loads.Add(load);
+        if (_loads.Count > MaxTrackedLoads)
+        {
+            var oldest = _loads.FindIndex(l => l.Session is null);
+            _loads.RemoveAt(oldest >= 0 ? oldest : 0);
+        }
+    }
+
+    /// <summary>
+    /// What a switch-off that ended <paramref name="ended"/> left of it, when that is a load of its own: a step
+    /// that merged two loads. Either the switch-off's first reading went further down than where it settled (a load
+    /// switched on while the other switched off: a charger plugged in as a kettle goes off), and the rest came on
+    /// with the switch-off; or the ended load was young (two loads switched on within a second or two and were
+    /// one step, a rice cooker and a charger), and the rest came on with it. Null otherwise: an older load's
+    /// switch-off that does not match its contribution exactly is the other loads' drift, not a load.
+    /// </summary>
+    private Step? RestOf(TrackedLoad ended, in Step step)
+    {
+        var rest = ended.Contribution + step.Delta;
+        if (rest.PowerW < Math.Max(_options.CandidateMinW, RestMinW))
+        {
+            return null;
+        }
+
+        if (step.FirstPowerW <= step.Delta.PowerW - (rest.PowerW / 2))
+        {
+            return new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt);
+        }
+
+        return (step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds
+            ? new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt)
+            : null;
     }
 
     private void Remember(DateTimeOffset at, double powerW)

@@ -12,9 +12,10 @@ internal readonly record struct Step(DateTimeOffset At, DateTimeOffset PreviousA
 /// <summary>
 /// Finds steps in the household's active power, robust to meter noise and to sampling from 1 s to 60 s, regular or
 /// not. A reading that leaves the settled level by more than the threshold opens a change; the change is a step
-/// once two readings agree on a new level (a start-up transient is thereby skipped), and is dropped when the
-/// power comes back to the old level (a spike); one that goes on past the old level the other way is two changes
-/// (a load switching off while another's switch-on is still rising). A change still moving after
+/// once two readings agree on a new level without still moving its way (a start-up transient is thereby skipped, a
+/// slow soft start is not cut in two), and is dropped when the power comes back to the old level (a spike); one that
+/// goes on past the old level the other way is two changes (a load switching off while another's switch-on is still
+/// rising). A change still moving after
 /// <see cref="MaxPendingReadings"/> readings or <see cref="MaxPendingSeconds"/> is taken as settled where it is: a
 /// slow ramp is still a step.
 /// </summary>
@@ -93,7 +94,12 @@ internal sealed class StepDetector(ChargingDetectorOptions options)
         }
 
         var last = _pending[_pendingCount - 1];
-        var settled = Math.Abs(reading.PowerW - last.PowerW) < Threshold(reading.PowerW);
+        var agreeing = Math.Abs(reading.PowerW - last.PowerW) < Threshold(reading.PowerW);
+
+        // Two readings a little apart but still moving the change's way are a slow ramp (a lead-acid charger's soft
+        // start rises about 12 W a second), not a new level: taken there, the rest of the ramp was a second step.
+        var stillRamping = (reading.PowerW - last.PowerW) * Math.Sign(_pending[0].PowerW - _level.PowerW) > Threshold(reading.PowerW) / 2;
+        var settled = agreeing && !stillRamping;
         var tooLong = _pendingCount == MaxPendingReadings || (at - _pendingAt[0]).TotalSeconds > MaxPendingSeconds;
         if (!settled && !tooLong)
         {

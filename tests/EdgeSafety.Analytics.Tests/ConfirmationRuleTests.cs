@@ -103,7 +103,7 @@ public sealed class ConfirmationRuleTests
     {
         using var models = SimulatedHousehold.CommittedModels();
         using var directory = new TemporaryDirectory("confirmation-replay");
-        var set = new ScenarioSet("check", ParameterSet.HeldOut, 200_002, 3, 1, Sampling.Fast);
+        var set = new ScenarioSet("check", ParameterSet.HeldOut, 200_002, 5, 1, Sampling.Fast);
         var options = new ChargingDetectorOptions { CurveCheckMaxW = curveCheckMaxW };
         var path = directory.Combine("checkpoints.txt");
 

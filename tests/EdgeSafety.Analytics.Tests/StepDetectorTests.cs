@@ -55,6 +55,28 @@ public sealed class StepDetectorTests
         found[1].Delta.PowerW.Should().BeLessThan(-cookerOn * 0.7, "within the 30 % a switch-off is matched to the load it ends");
     }
 
+    [Fact]
+    public void A_soft_start_rising_less_than_the_threshold_per_reading_is_one_step()
+    {
+        // A lead-acid 48 V charger at 93 % state of charge plugged in beside a 36 W household (validation seed 300015,
+        // 1-2 s readings): its soft start rises 12 to 16 W a reading, under the 15 W threshold between two of them.
+        double[] readings = [36.9, 35.9, 48.1, 61.1, 73.3, 86.7, 103.0, 103.3, 102.4, 103.3, 102.8];
+        var steps = new StepDetector(new ChargingDetectorOptions());
+        var found = new List<Step>();
+        var at = SimulatedHousehold.Start;
+        foreach (var power in readings)
+        {
+            at += Second;
+            if (steps.TryObserve(at, new LoadVector { PowerW = power }, out var step))
+            {
+                found.Add(step);
+            }
+        }
+
+        // The first reading of the rise (+12 W) is within the threshold and taken into the old level (36.4 -> 42.25 W).
+        found.Should().ContainSingle().Which.Delta.PowerW.Should().BeApproximately(103.15 - 42.25, 0.01);
+    }
+
     private static List<Step> Steps(StepDetector steps, SimulatedHousehold household, TimeSpan duration)
     {
         var found = new List<Step>();
