@@ -178,8 +178,7 @@ public sealed class ChargingDetector
         // The settled flicker is compared with the household's over the minute before or since its last step,
         // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
         // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
-        var (jitterW, driftWPerMinute) = JitterBefore(step.PreviousAt);
-        var sinceLastStepW = JitterBefore(step.PreviousAt, since: _lastStepSettledAt).JitterW;
+        var (jitterW, sinceLastStepW, driftWPerMinute) = JitterBefore(step.PreviousAt, since: _lastStepSettledAt);
         var load = new TrackedLoad(step, baseline, tier, jitterW)
         {
             BaselineDriftWPerMinute = driftWPerMinute,
@@ -235,20 +234,23 @@ public sealed class ChargingDetector
 
     /// <summary>
     /// The RMS change from reading to reading of the total in the <see cref="BaselineJitterSeconds"/> up to
-    /// <paramref name="until"/> (and not before <paramref name="since"/>), leaving out changes as large as a step; NaN
-    /// with fewer than two changes. Also the drift of the loads already on (W per minute; a compressor settling after
-    /// its start), which goes on in a new load's contribution: the least-squares slope of the total with the steps taken
-    /// out, leaving out the last <see cref="DriftGuardSeconds"/>; NaN with fewer than three readings.
+    /// <paramref name="until"/>, and the same over the part of them not before <paramref name="since"/>, leaving out
+    /// changes as large as a step; NaN with fewer than two changes. Also the drift of the loads already on (W per minute;
+    /// a compressor settling after its start), which goes on in a new load's contribution: the least-squares slope of
+    /// the total with the steps taken out, leaving out the last <see cref="DriftGuardSeconds"/>; NaN with fewer than
+    /// three readings.
     /// </summary>
-    private (double JitterW, double DriftWPerMinute) JitterBefore(DateTimeOffset until, DateTimeOffset since = default)
+    private (double JitterW, double JitterSinceW, double DriftWPerMinute) JitterBefore(DateTimeOffset until, DateTimeOffset since)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
-        var start = Math.Max(end - BaselineJitterSeconds, (since - DateTimeOffset.UnixEpoch).TotalSeconds);
-        double squares = 0;
-        var changes = 0;
+        var start = end - BaselineJitterSeconds;
+        var sinceSeconds = (since - DateTimeOffset.UnixEpoch).TotalSeconds;
+        double squares = 0, squaresSince = 0;
+        int changes = 0, changesSince = 0;
 
         // The drift's line, through each reading's level relative to the latest one fitted (steps taken out).
-        double level = 0, n = 0, st = 0, sl = 0, stt = 0, stl = 0;
+        var level = 0.0;
+        var drift = default(LineSums);
         var oldest = Math.Max(0, _recentCount - RecentCapacity);
         for (var k = _recentCount - 1; k > oldest; k--)
         {
@@ -268,13 +270,13 @@ public sealed class ChargingDetector
             var step = Math.Abs(change) >= _options.MinStepW;
             if (_recentSeconds[i] <= end - DriftGuardSeconds)
             {
-                if (n == 0)
+                if (drift.N == 0)
                 {
-                    AddToLine(_recentSeconds[i] - end, level);
+                    drift.Add(_recentSeconds[i] - end, level);
                 }
 
                 level -= step ? 0 : change;
-                AddToLine(_recentSeconds[previous] - end, level);
+                drift.Add(_recentSeconds[previous] - end, level);
             }
 
             if (step)
@@ -285,20 +287,17 @@ public sealed class ChargingDetector
 
             squares += change * change;
             changes++;
+            if (_recentSeconds[previous] >= sinceSeconds)
+            {
+                squaresSince += change * change;
+                changesSince++;
+            }
         }
 
-        var denominator = (n * stt) - (st * st);
-        var drift = n >= 3 && denominator > 0 ? ((n * stl) - (st * sl)) / denominator * 60 : double.NaN;
-        return (changes < 2 ? double.NaN : Math.Sqrt(squares / changes), drift);
+        var driftWPerMinute = drift.N >= 3 && drift.Denominator > 0 ? drift.Slope * 60 : double.NaN;
+        return (Rms(squares, changes), Rms(squaresSince, changesSince), driftWPerMinute);
 
-        void AddToLine(double t, double p)
-        {
-            n++;
-            st += t;
-            sl += p;
-            stt += t * t;
-            stl += t * p;
-        }
+        static double Rms(double squares, int changes) => changes < 2 ? double.NaN : Math.Sqrt(squares / changes);
     }
 
     private TrackedLoad? MatchSwitchOff(double dropW)

@@ -269,15 +269,14 @@ internal sealed class TrackedLoad
     public (double SlopePercentPerMinute, double Residual) Trend(DateTimeOffset now, double seconds)
     {
         var age = (now - Start).TotalSeconds;
-        var fit = FitSums(age - seconds);
-        var (n, st, sp, stt, stp, spp) = (fit.N, fit.St, fit.Sp, fit.Stt, fit.Stp, fit.Spp);
-        var denominator = (n * stt) - (st * st);
-        if (n < 3 || fit.Last - fit.First < 5 || denominator <= 0 || Math.Abs(sp / n) < 1)
+        var (line, first, last) = FitSums(age - seconds);
+        var (n, st, sp, stp, spp) = (line.N, line.St, line.Sy, line.Sty, line.Syy);
+        if (n < 3 || last - first < 5 || line.Denominator <= 0 || Math.Abs(sp / n) < 1)
         {
             return (double.NaN, double.NaN);
         }
 
-        var slope = ((n * stp) - (st * sp)) / denominator;
+        var slope = line.Slope;
         var mean = Math.Abs(sp / n);
 
         // Residual sum of squares of the fit: Spp - Sp²/n - slope · (Stp - St·Sp/n), centred sums.
@@ -293,28 +292,29 @@ internal sealed class TrackedLoad
     /// </summary>
     public (double MeanW, double SlopeWPerMinute, double StandardErrorWPerMinute) SettledSlope(double fromAge)
     {
-        var fit = FitSums(fromAge);
-        var n = fit.N;
-        var centredStt = fit.Stt - (fit.St * fit.St / n);
-        if (n < 3 || fit.Last - fit.First < 5 || centredStt <= 0)
+        var (line, first, last) = FitSums(fromAge);
+        var n = line.N;
+        var centredStt = line.Stt - (line.St * line.St / n);
+        if (n < 3 || last - first < 5 || centredStt <= 0)
         {
             return (double.NaN, double.NaN, double.NaN);
         }
 
-        var centredStp = fit.Stp - (fit.St * fit.Sp / n);
+        var centredStp = line.Sty - (line.St * line.Sy / n);
         var slope = centredStp / centredStt;
-        var residual = Math.Max(0, fit.Spp - (fit.Sp * fit.Sp / n) - (slope * centredStp));
+        var residual = Math.Max(0, line.Syy - (line.Sy * line.Sy / n) - (slope * centredStp));
         var standardError = Math.Sqrt(residual / (n - 2) / centredStt);
-        return (fit.Sp / n, slope * 60, standardError * 60);
+        return (line.Sy / n, slope * 60, standardError * 60);
     }
 
-    /// <summary>The sums a least-squares line needs over the history from <paramref name="fromAge"/> on (time in seconds since the switch-on).</summary>
-    private (double N, double St, double Sp, double Stt, double Stp, double Spp, double First, double Last) FitSums(double fromAge)
+    /// <summary>The sums of a least-squares line through the history from <paramref name="fromAge"/> on (time in seconds since the switch-on), and the first and last time in it.</summary>
+    private (LineSums Line, double First, double Last) FitSums(double fromAge)
     {
-        double n = 0, st = 0, sp = 0, stt = 0, stp = 0, spp = 0, first = double.NaN, last = double.NaN;
+        var line = default(LineSums);
+        double first = double.NaN, last = double.NaN;
         if (_times is null || _powers is null)
         {
-            return (n, st, sp, stt, stp, spp, first, last);
+            return (line, first, last);
         }
 
         for (var k = 0; k < _historyCount; k++)
@@ -328,16 +328,10 @@ internal sealed class TrackedLoad
 
             first = double.IsNaN(first) ? t : first;
             last = t;
-            var p = _powers[i];
-            n++;
-            st += t;
-            sp += p;
-            stt += t * t;
-            stp += t * p;
-            spp += p * p;
+            line.Add(t, _powers[i]);
         }
 
-        return (n, st, sp, stt, stp, spp, first, last);
+        return (line, first, last);
     }
 
     private (double Sum, double Squares, int Count) Sums(DateTimeOffset now, double seconds)
