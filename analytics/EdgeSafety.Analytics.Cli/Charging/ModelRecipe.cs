@@ -24,7 +24,7 @@ internal sealed record ModelRecipe
     /// <summary>The learning rate of the rounds after <see cref="ShapeRounds"/>; null: the same as before.</summary>
     public string? SizeEta { get; init; }
 
-    public string ScalePosWeight { get; init; } = "3";
+    public string ScalePosWeight { get; init; } = ModelTraining.Parameters.Single(p => p.Name == "scale_pos_weight").Value;
 
     /// <summary>Interaction constraints: no tree splits on both a <see cref="Size"/> and a <see cref="Behaviour"/> feature.</summary>
     public bool Constrained { get; init; }
