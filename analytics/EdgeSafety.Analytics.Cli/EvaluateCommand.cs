@@ -21,7 +21,11 @@ internal static class EvaluateCommand
         var households = new Option<int>("--households") { Description = "Households per scenario set", DefaultValueFactory = _ => 100 };
         var days = new Option<double>("--days") { Description = "Days per household", DefaultValueFactory = _ => 2 };
         var sampling = new Option<string[]>("--sampling") { Description = "Samplings to run: 1-2s (the latency target's), 5-15s, 60s", DefaultValueFactory = _ => ["1-2s"], AllowMultipleArgumentsPerToken = true };
-        var report = new Option<DirectoryInfo>("--report") { Description = "Where to write evaluation.json and evaluation.md", DefaultValueFactory = _ => new DirectoryInfo("analytics/evaluation") };
+        var report = new Option<DirectoryInfo>("--report")
+        {
+            Description = "Where to write evaluation.md, evaluation.json and the diagnosis CSVs (a run of the households writes analytics/evaluation unless told; --record and --replay write only when given)",
+            DefaultValueFactory = _ => new DirectoryInfo("analytics/evaluation"),
+        };
         var firstSeed = new Option<int>("--first-seed")
         {
             Description = "First seed of the other-seeds set (the HeldOut set starts 100,000 above it); the committed figures use 100001, choose settings on others",
@@ -54,9 +58,11 @@ internal static class EvaluateCommand
                 return 2;
             }
 
+            // --record and --replay are for trying settings: they overwrite a report folder only when asked to.
+            var reportDirectory = parse.GetResult(report) is { Implicit: false } ? parse.GetValue(report) : null;
             if (parse.GetValue(replay) is { } recording)
             {
-                return Replay(recording, options, parse.GetValue(fingerprints), parse.GetValue(models)!);
+                return Replay(recording, options, parse.GetValue(fingerprints), parse.GetValue(models)!, reportDirectory);
             }
 
             var count = parse.GetValue(households);
@@ -80,7 +86,7 @@ internal static class EvaluateCommand
                 new($"held-out-{s.Name}", ParameterSet.HeldOut, seed + HeldOutSeedOffset, count, length, s),
             }).ToList();
             return parse.GetValue(record) is { } file
-                ? Record(parse.GetValue(models)!, sets, options, file, parse.GetValue(fingerprints))
+                ? Record(parse.GetValue(models)!, sets, options, file, parse.GetValue(fingerprints), reportDirectory)
                 : Run(parse.GetValue(models)!, sets, options, parse.GetValue(report)!);
         });
         return command;
@@ -91,7 +97,8 @@ internal static class EvaluateCommand
 
     private const int HeldOutSeedOffset = 100_000;
 
-    private static int Record(DirectoryInfo modelDirectory, IReadOnlyList<ScenarioSet> sets, ChargingDetectorOptions options, FileInfo file, FileInfo? fingerprints)
+    private static int Record(DirectoryInfo modelDirectory, IReadOnlyList<ScenarioSet> sets, ChargingDetectorOptions options, FileInfo file, FileInfo? fingerprints,
+        DirectoryInfo? reportDirectory)
     {
         using var models = ModelOptions.TryLoad(modelDirectory);
         if (models is null)
@@ -114,11 +121,11 @@ internal static class EvaluateCommand
             Console.Error.WriteLine($"wrote {fingerprints.FullName}");
         }
 
-        Console.Out.Write(EvaluationReport.Markdown(recorded.Select(r => EvaluationReport.Figures(r.Set, CheckpointRecording.Replay(r, options)))));
+        Report([.. recorded.Select(r => (r.Set, CheckpointRecording.Replay(r, options)))], reportDirectory);
         return 0;
     }
 
-    private static int Replay(FileInfo file, ChargingDetectorOptions options, FileInfo? fingerprints, DirectoryInfo modelDirectory)
+    private static int Replay(FileInfo file, ChargingDetectorOptions options, FileInfo? fingerprints, DirectoryInfo modelDirectory, DirectoryInfo? reportDirectory)
     {
         List<RecordedSet> recorded;
         try
@@ -139,7 +146,7 @@ internal static class EvaluateCommand
             return 2;
         }
 
-        Console.Out.Write(EvaluationReport.Markdown(recorded.Select(r => EvaluationReport.Figures(r.Set, CheckpointRecording.Replay(r, options)))));
+        Report([.. recorded.Select(r => (r.Set, CheckpointRecording.Replay(r, options)))], reportDirectory);
         return 0;
     }
 
@@ -153,25 +160,34 @@ internal static class EvaluateCommand
 
         using (models)
         {
-            var results = new List<SetFigures>();
-            var diagnosis = new List<(ScenarioSet Set, Dictionary<MeterTier, TierScore> Scores)>();
+            var scored = new List<(ScenarioSet Set, Dictionary<MeterTier, TierScore> Scores)>();
             foreach (var set in sets)
             {
                 Console.Error.WriteLine($"evaluating {set.Name}: {set.Households} households x {set.Days} days...");
-                var scores = Evaluation.Run(set, models, options);
-                diagnosis.Add((set, scores));
-                results.Add(EvaluationReport.Figures(set, scores));
+                scored.Add((set, Evaluation.Run(set, models, options)));
             }
 
-            var markdown = EvaluationReport.Markdown(results);
-            reportDirectory.Create();
-            EvaluationReport.WriteDiagnosis(reportDirectory.FullName, diagnosis);
-            File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.md"), markdown);
-            File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.json"),
-                JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-            Console.Out.Write(markdown);
-            Console.Error.WriteLine($"wrote {reportDirectory.FullName}/evaluation.md, evaluation.json, missed-or-late-sessions.csv and false-alarms.csv");
+            Report(scored, reportDirectory);
             return 0;
         }
+    }
+
+    /// <summary>Prints the figures and, when given a folder, writes them there with the missed-session and false-alarm diagnosis.</summary>
+    private static void Report(IReadOnlyList<(ScenarioSet Set, Dictionary<MeterTier, TierScore> Scores)> scored, DirectoryInfo? reportDirectory)
+    {
+        var results = scored.Select(s => EvaluationReport.Figures(s.Set, s.Scores)).ToList();
+        var markdown = EvaluationReport.Markdown(results);
+        Console.Out.Write(markdown);
+        if (reportDirectory is null)
+        {
+            return;
+        }
+
+        reportDirectory.Create();
+        EvaluationReport.WriteDiagnosis(reportDirectory.FullName, scored);
+        File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.md"), markdown);
+        File.WriteAllText(Path.Combine(reportDirectory.FullName, "evaluation.json"),
+            JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        Console.Error.WriteLine($"wrote {reportDirectory.FullName}/evaluation.md, evaluation.json, missed-or-late-sessions.csv and false-alarms.csv");
     }
 }

@@ -9,7 +9,6 @@ namespace EdgeSafety.Analytics.Tests;
 public sealed class DetectCommandTests : IDisposable
 {
     private const string Header = "ts,meter,voltage_v,current_a,power_w,reactive_var,power_factor,thd_i_pct,h3_pct,h5_pct,h7_pct,h9_pct,h11_pct,h13_pct,h15_pct";
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly TemporaryDirectory _directory = new("detect");
 
     public void Dispose() => _directory.Dispose();
@@ -91,21 +90,6 @@ public sealed class DetectCommandTests : IDisposable
         return string.Create(c, $"{ts},{meter},{sample.VoltageV:0.##},{sample.CurrentA:0.####},{sample.PowerW:0.##},{sample.ReactiveVar:0.##},{sample.PowerFactor:0.####},{sample.ThdIPct:0.##},{h}");
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunDetectAsync(params string[] arguments)
-    {
-        // Test and command-line outputs are siblings under artifacts/bin/{project}/{configuration}.
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var cli = Path.Combine(testOutput.Parent!.Parent!.FullName, "EdgeSafety.Analytics.Cli", testOutput.Name, "edgesafety-analytics.dll");
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "detect", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Bound);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunDetectAsync(params string[] arguments) =>
+        AnalyticsCommandLine.RunAsync(Environment.CurrentDirectory, ["detect", .. arguments]);
 }
