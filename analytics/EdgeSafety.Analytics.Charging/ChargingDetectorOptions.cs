@@ -108,7 +108,7 @@ public sealed class ChargingDetectorOptions
     /// "Seventh round: PFC lithium chargers").
     /// </summary>
     [Range(0.0, 3600.0)]
-    public double SecondLookSeconds { get; set; }
+    public double SecondLookSeconds { get; set; } = 90;
 
     /// <summary>The probability each checkpoint of a second look must reach.</summary>
     [Range(0.0, 1.0)]
