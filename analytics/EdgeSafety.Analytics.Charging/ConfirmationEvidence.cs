@@ -14,7 +14,7 @@ namespace EdgeSafety.Analytics.Charging;
 /// yet, when that check is on (<see cref="TrackedLoad.SettledFlickerRatio"/>). A load no larger than
 /// <see cref="ChargingDetectorOptions.CurveCheckMaxW"/> confirms only once its curve (<see cref="LoadCurve"/>) has shown
 /// a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its curve. A load the model is unsure
-/// of may still confirm on a second look (<see cref="ChargingDetectorOptions.SecondLookSeconds"/>, off by default): a
+/// of may still confirm on a second look (<see cref="ChargingDetectorOptions.SecondLookSeconds"/>, from 90 s): a
 /// run of later checkpoints at which it is a flat, regulated, power-factor-corrected load of a PFC charger's size and
 /// the model gives it at least <see cref="ChargingDetectorOptions.SecondLookProbability"/>. The detector keeps one per
 /// tracked load; the evaluate command replays recorded checkpoints through the same class.
