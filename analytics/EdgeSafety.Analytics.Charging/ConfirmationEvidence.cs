@@ -13,7 +13,10 @@ namespace EdgeSafety.Analytics.Charging;
 /// whose flicker once settled exceeds <see cref="ChargingDetectorOptions.MaxSettledFlickerRatio"/> or is not measured
 /// yet, when that check is on (<see cref="TrackedLoad.SettledFlickerRatio"/>). A load no larger than
 /// <see cref="ChargingDetectorOptions.CurveCheckMaxW"/> confirms only once its curve (<see cref="LoadCurve"/>) has shown
-/// a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its curve. The detector keeps one per
+/// a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its curve. A load the model is unsure
+/// of may still confirm on a second look (<see cref="ChargingDetectorOptions.SecondLookSeconds"/>, from 90 s): a
+/// run of later checkpoints at which it is a flat, regulated, power-factor-corrected load of a PFC charger's size and
+/// the model gives it at least <see cref="ChargingDetectorOptions.SecondLookProbability"/>. The detector keeps one per
 /// tracked load; the evaluate command replays recorded checkpoints through the same class.
 /// </summary>
 public sealed class ConfirmationEvidence
@@ -23,22 +26,37 @@ public sealed class ConfirmationEvidence
         ? index
         : throw new InvalidOperationException("The fingerprint has no own_jitter_ratio feature, which the confirmation rule reads.");
 
+    /// <summary>The fingerprint's distortion current over the fundamental (<c>thd_ratio</c>), which the second look reads.</summary>
+    public static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio") is var thd and >= 0
+        ? thd
+        : throw new InvalidOperationException("The fingerprint has no thd_ratio feature, which the confirmation rule reads.");
+
     private int _hits;
     private int _sureHits;
     private double _runStartSeconds;
     private double _probabilitySum;
     private bool _curveShown;
+    private int _secondLookHits;
+    private double _secondLookProbabilitySum;
+    private bool _confirmedOnSecondLook;
 
     /// <summary>The mean probability of the run that confirmed (or is building).</summary>
-    public double Confidence => _hits == 0 ? 0 : _probabilitySum / _hits;
+    public double Confidence => _confirmedOnSecondLook ? _secondLookProbabilitySum / _secondLookHits
+        : _hits == 0 ? 0 : _probabilitySum / _hits;
 
     /// <summary>
     /// Takes one checkpoint: the load's age, the model's probability, the load's own flicker (the fingerprint's
     /// <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not measured, no curve check) and
-    /// its flicker once settled (NaN while not measured). True when the load is now confirmed as charging.
+    /// its flicker once settled (NaN while not measured) and its distortion current over the fundamental (the
+    /// fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD). True when the load is now confirmed as charging.
     /// </summary>
     public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default,
-        double settledFlickerRatio = double.NaN)
+        double settledFlickerRatio = double.NaN, double thdRatio = double.NaN) =>
+        AddToRun(options, tier, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio)
+        || AddToSecondLook(options, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio, thdRatio);
+
+    private bool AddToRun(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve,
+        double settledFlickerRatio)
     {
         _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
@@ -62,6 +80,32 @@ public sealed class ConfirmationEvidence
         return _hits >= options.ConfirmCheckpoints && ageSeconds >= options.MinConfirmSeconds
             && (_sureHits >= options.ConfirmCheckpoints || ageSeconds - _runStartSeconds >= options.ConfirmHoldSeconds)
             && (_curveShown || !(curve.PowerW > 0 && curve.PowerW <= options.CurveCheckMaxW));
+    }
+
+    /// <summary>
+    /// The second look's run: checkpoints from <see cref="ChargingDetectorOptions.SecondLookSeconds"/> at which the
+    /// load is a flat, regulated, nearly sinusoidal load of a PFC charger's size with at least the second look's
+    /// probability; any other checkpoint starts it again.
+    /// </summary>
+    private bool AddToSecondLook(ChargingDetectorOptions options, double ageSeconds, double probability, double flickerRatio, in LoadCurve curve,
+        double settledFlickerRatio, double thdRatio)
+    {
+        var looksLikePfcCharger = options.SecondLookSeconds > 0 && ageSeconds >= options.SecondLookSeconds
+            && probability >= options.SecondLookProbability && !(flickerRatio > options.MaxFlickerRatio)
+            && curve.PowerW >= options.SecondLookMinW && curve.PowerW <= options.SecondLookMaxW
+            && Math.Abs(thdRatio) <= options.SecondLookMaxThdRatio
+            && settledFlickerRatio <= options.SecondLookMaxSettledFlickerRatio
+            && curve.IsFlat(options.SecondLookMaxChangePercent);
+        if (!looksLikePfcCharger)
+        {
+            _secondLookHits = 0;
+            _secondLookProbabilitySum = 0;
+            return false;
+        }
+
+        _secondLookHits++;
+        _secondLookProbabilitySum += probability;
+        return _confirmedOnSecondLook = _secondLookHits >= options.ConfirmCheckpoints;
     }
 
     /// <summary>Whether the curve falls as a charger's in constant voltage does: by enough, and clearly beyond the household's noise and drift.</summary>

@@ -27,6 +27,13 @@ public readonly record struct LoadCurve(double PowerW, double MeanW, double Slop
     /// </summary>
     public double FallSignificance => -(SlopeWPerMinute - Drift) / Math.Sqrt((StandardErrorWPerMinute * StandardErrorWPerMinute) + (Drift * Drift));
 
+    /// <summary>
+    /// Whether the power has held: the line's slope at most <paramref name="percent"/> % of the mean power a minute
+    /// and the power now within that % of the mean (false while the mean is not measured).
+    /// </summary>
+    public bool IsFlat(double percent) =>
+        Math.Abs(SlopeWPerMinute) <= percent / 100 * MeanW && Math.Abs(PowerW - MeanW) <= percent / 100 * MeanW;
+
     private double Drift => double.IsNaN(BaselineDriftWPerMinute) ? 0 : BaselineDriftWPerMinute;
 
     internal static LoadCurve Of(TrackedLoad load)

@@ -76,7 +76,8 @@ internal static class CheckpointRecording
                 for (var c = 0; c < load.Checkpoints.Count; c++)
                 {
                     var (age, probability, flicker, settledFlicker) = load.Checkpoints[c];
-                    if (evidence.Add(options, tier, age, probability, flicker, c < load.Curves.Count ? load.Curves[c].Curve : default, settledFlicker))
+                    var (curve, thdRatio) = c < load.Curves.Count ? load.Curves[c] : (default, double.NaN);
+                    if (evidence.Add(options, tier, age, probability, flicker, curve, settledFlicker, thdRatio))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -293,8 +294,6 @@ internal static class CheckpointRecording
 /// <summary>Stands in for the classifier inside the detector: keeps every load's checkpoints with the real model's probability and the fingerprint, and answers "not charging".</summary>
 internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingClassifier
 {
-    private static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio");
-
     public Dictionary<DateTimeOffset, (double PowerAddedW, List<RecordedCheckpoint> Checkpoints, List<(LoadCurve Curve, double ThdRatio)> Curves, List<float> Fingerprints)> Loads { get; } = [];
 
     public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint)
@@ -306,7 +305,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
 
         load.Fingerprints.AddRange(fingerprint);
         load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio));
-        load.Curves.Add((candidate.Curve, fingerprint[ThdFeature]));
+        load.Curves.Add((candidate.Curve, fingerprint[ConfirmationEvidence.ThdFeature]));
         return 0f;
     }
 }
