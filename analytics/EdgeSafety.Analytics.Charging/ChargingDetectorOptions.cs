@@ -71,6 +71,24 @@ public sealed class ChargingDetectorOptions
     public double MaxSettledFlickerRatio { get; set; } = 10;
 
     /// <summary>
+    /// How far the settled flicker check's bar (<see cref="MaxSettledFlickerRatio"/>) rises in a noisy household: by
+    /// this many times the household's flicker relative to the load's power (the fingerprint's
+    /// <c>baseline_jitter_ratio</c>). A small load's flicker beyond the household's is the difference of two noisy RMS
+    /// estimates, so a charger's measures up to about the household's own flicker, while a TV in a quiet household
+    /// measures a few % above it. 0 (the default) keeps the plain bar (docs/charging-diagnosis.md, "Seventh round").
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double SettledFlickerNoiseMargin { get; set; }
+
+    /// <summary>
+    /// The settled flicker check (<see cref="MaxSettledFlickerRatio"/>) applies only to loads drawing at most this (W):
+    /// the held-out TVs, laptops and lamps it is for draw 50-170 W, and a larger charger need not wait for the measure
+    /// (6 s and three readings). The default (1,200 W, the largest load tracked) applies it to every load.
+    /// </summary>
+    [Range(0.0, 10_000.0)]
+    public double SettledFlickerMaxW { get; set; } = 1_200;
+
+    /// <summary>
     /// A load drawing at most this (W) confirms only once its curve has shown a charger's taper
     /// (<see cref="MinTaperPercentPerMinute"/>, <see cref="MinTaperSignificance"/>; <see cref="LoadCurve"/>): a nearly
     /// full charger in constant voltage and an LED lamp have the same narrow rectifier pulse, but only the charger's
