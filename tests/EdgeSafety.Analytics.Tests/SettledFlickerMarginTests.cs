@@ -13,18 +13,14 @@ namespace EdgeSafety.Analytics.Tests;
 public sealed class SettledFlickerMarginTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 9, 20, 0, 0, TimeSpan.Zero);
-    private static readonly ChargingDetectorOptions PlainBar = new() { MaxSettledFlickerRatio = 0.01 };
+    private static readonly ChargingDetectorOptions PlainBar = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0 };
     private static readonly ChargingDetectorOptions WithMargin = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5 };
 
     [Fact]
-    public void The_plain_bar_never_confirms_a_small_charger_in_a_noisy_household()
+    public void The_noise_margin_confirms_a_small_charger_in_a_noisy_household_that_the_plain_bar_never_confirms()
     {
         Run(PlainBar, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().BeEmpty();
-    }
 
-    [Fact]
-    public void The_noise_margin_confirms_the_same_charger()
-    {
         Run(WithMargin, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
     }
 
@@ -37,7 +33,7 @@ public sealed class SettledFlickerMarginTests
     [Fact]
     public void A_load_larger_than_the_size_limit_is_not_checked()
     {
-        var options = new ChargingDetectorOptions { MaxSettledFlickerRatio = 0.01, SettledFlickerMaxW = 120 };
+        var options = new ChargingDetectorOptions { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0, SettledFlickerMaxW = 120 };
 
         Run(options, householdSwingW: 0.5, chargerAt: null, televisionAt: 120).Should().Equal((120.0, 15.0));
     }
