@@ -22,14 +22,13 @@ namespace EdgeSafety.Analytics.Charging;
 public sealed class ConfirmationEvidence
 {
     /// <summary>The fingerprint's measure of the load's own flicker (<c>own_jitter_ratio</c>), which the rule reads besides the probability.</summary>
-    public static readonly int FlickerFeature = Fingerprint.Names.ToList().IndexOf("own_jitter_ratio") is var index and >= 0
-        ? index
-        : throw new InvalidOperationException("The fingerprint has no own_jitter_ratio feature, which the confirmation rule reads.");
+    public static readonly int FlickerFeature = FeatureIndex("own_jitter_ratio");
+
+    /// <summary>The fingerprint's household flicker before the switch-on over the load's power (<c>baseline_jitter_ratio</c>), the settled flicker check's noise margin.</summary>
+    public static readonly int HouseholdFlickerFeature = FeatureIndex("baseline_jitter_ratio");
 
     /// <summary>The fingerprint's distortion current over the fundamental (<c>thd_ratio</c>), which the second look reads.</summary>
-    public static readonly int ThdFeature = Fingerprint.Names.ToList().IndexOf("thd_ratio") is var thd and >= 0
-        ? thd
-        : throw new InvalidOperationException("The fingerprint has no thd_ratio feature, which the confirmation rule reads.");
+    public static readonly int ThdFeature = FeatureIndex("thd_ratio");
 
     private int _hits;
     private int _sureHits;
@@ -46,22 +45,23 @@ public sealed class ConfirmationEvidence
 
     /// <summary>
     /// Takes one checkpoint: the load's age, the model's probability, the load's own flicker (the fingerprint's
-    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not measured, no curve check) and
-    /// its flicker once settled (NaN while not measured) and its distortion current over the fundamental (the
-    /// fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD). True when the load is now confirmed as charging.
+    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not measured, no curve check), its
+    /// flicker once settled (NaN while not measured), the household's flicker over the load's power (the
+    /// fingerprint's <c>baseline_jitter_ratio</c>; NaN: no noise margin) and its distortion current over the
+    /// fundamental (the fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD). True when the load is now
+    /// confirmed as charging.
     /// </summary>
     public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default,
-        double settledFlickerRatio = double.NaN, double thdRatio = double.NaN) =>
-        AddToRun(options, tier, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio)
+        double settledFlickerRatio = double.NaN, double householdFlickerRatio = double.NaN, double thdRatio = double.NaN) =>
+        AddToRun(options, tier, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio, householdFlickerRatio)
         || AddToSecondLook(options, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio, thdRatio);
 
     private bool AddToRun(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve,
-        double settledFlickerRatio)
+        double settledFlickerRatio, double householdFlickerRatio)
     {
         _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
-        var settledCheck = options.MaxSettledFlickerRatio < 10;
-        if (probability < bar || flickerRatio > options.MaxFlickerRatio || (settledCheck && !(settledFlickerRatio <= options.MaxSettledFlickerRatio)))
+        if (probability < bar || flickerRatio > options.MaxFlickerRatio || FlickersOnceSettled(options, curve, settledFlickerRatio, householdFlickerRatio))
         {
             _hits = 0;
             _sureHits = 0;
@@ -107,6 +107,27 @@ public sealed class ConfirmationEvidence
         _secondLookProbabilitySum += probability;
         return _confirmedOnSecondLook = _secondLookHits >= options.ConfirmCheckpoints;
     }
+
+    /// <summary>
+    /// Whether the settled flicker check (when on) holds the checkpoint back: the load's flicker once settled is not
+    /// measured yet or exceeds the bar, raised by the noise margin in a noisy household. A load larger than
+    /// <see cref="ChargingDetectorOptions.SettledFlickerMaxW"/> is not checked; one whose power is not measured (a
+    /// recording without curves) is.
+    /// </summary>
+    private static bool FlickersOnceSettled(ChargingDetectorOptions options, in LoadCurve curve, double settledFlickerRatio, double householdFlickerRatio)
+    {
+        if (options.MaxSettledFlickerRatio >= 10 || curve.PowerW > options.SettledFlickerMaxW)
+        {
+            return false;
+        }
+
+        var margin = double.IsNaN(householdFlickerRatio) ? 0 : options.SettledFlickerNoiseMargin * householdFlickerRatio;
+        return !(settledFlickerRatio <= options.MaxSettledFlickerRatio + margin);
+    }
+
+    private static int FeatureIndex(string name) => Fingerprint.Names.ToList().IndexOf(name) is var index and >= 0
+        ? index
+        : throw new InvalidOperationException($"The fingerprint has no {name} feature, which the confirmation rule reads.");
 
     /// <summary>Whether the curve falls as a charger's in constant voltage does: by enough, and clearly beyond the household's noise and drift.</summary>
     private static bool ShowsTaper(ChargingDetectorOptions options, in LoadCurve curve) =>

@@ -15,7 +15,7 @@ public sealed class ConfirmationRuleTests
     private const double Steady = 0.002;
 
     /// <summary>The rule with a sure bar of 0.97, a one-minute hold for anything less sure and the flicker check on (the variant docs/charging-diagnosis.md measures).</summary>
-    private static readonly ChargingDetectorOptions Options = new() { ConfirmProbability = 0.8, SureProbability = 0.97, ConfirmHoldSeconds = 60, MaxFlickerRatio = 0.015 };
+    private static readonly ChargingDetectorOptions Options = new() { ConfirmProbability = 0.8, SureProbability = 0.97, ConfirmHoldSeconds = 60, MaxFlickerRatio = 0.015, MaxSettledFlickerRatio = 10 };
 
     [Fact]
     public void A_load_the_model_is_sure_of_is_confirmed_at_its_second_checkpoint()
@@ -54,7 +54,7 @@ public sealed class ConfirmationRuleTests
     [Fact]
     public void With_the_sure_bar_at_the_confirmation_bar_two_successive_checkpoints_confirm_as_before()
     {
-        var old = new ChargingDetectorOptions { ConfirmProbability = 0.8, SureProbability = 0.8, MaxFlickerRatio = 10 };
+        var old = new ChargingDetectorOptions { ConfirmProbability = 0.8, SureProbability = 0.8, MaxFlickerRatio = 10, MaxSettledFlickerRatio = 10 };
 
         ConfirmedAt(old, (10, 0.85, 0.05), (15, 0.7, 0.05), (20, 0.81, 0.05), (25, 0.9, 0.05)).Should().Be(25);
     }
@@ -62,7 +62,7 @@ public sealed class ConfirmationRuleTests
     [Fact]
     public void A_basic_meter_is_held_to_its_own_bar()
     {
-        var options = new ChargingDetectorOptions { ConfirmProbability = 0.8, BasicConfirmProbability = 0.9, SureProbability = 0.8, MaxFlickerRatio = 10 };
+        var options = new ChargingDetectorOptions { ConfirmProbability = 0.8, BasicConfirmProbability = 0.9, SureProbability = 0.8, MaxFlickerRatio = 10, MaxSettledFlickerRatio = 10 };
         var evidence = new ConfirmationEvidence();
 
         evidence.Add(options, MeterTier.Basic, 10, 0.85, Steady).Should().BeFalse();

@@ -32,7 +32,7 @@ public sealed class CurveCheckTests
     {
         var options = new ChargingDetectorOptions();
 
-        (options.CurveCheckMaxW, options.MinTaperPercentPerMinute, options.MinTaperSignificance, options.TaperWithinSeconds).Should().Be((70.0, 0.5, 3.0, 120.0));
+        (options.CurveCheckMaxW, options.MinTaperPercentPerMinute, options.MinTaperSignificance, options.TaperWithinSeconds).Should().Be((75.0, 0.5, 3.0, 120.0));
         ConfirmedAfter(options, t => Household(t) + On(t, _ => 55)).Should().BeNull();
     }
 

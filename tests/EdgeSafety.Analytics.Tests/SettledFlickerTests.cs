@@ -64,7 +64,7 @@ public sealed class SettledFlickerTests
     [Fact]
     public void With_the_check_off_a_sure_model_confirms_the_tv_as_before()
     {
-        var started = Run(new ChargingDetectorOptions(), chargerAt: null, televisionAt: 120);
+        var started = Run(new ChargingDetectorOptions { MaxSettledFlickerRatio = 10 }, chargerAt: null, televisionAt: 120);
 
         started.Should().ContainSingle().Which.StartedAtSeconds.Should().Be(120);
     }

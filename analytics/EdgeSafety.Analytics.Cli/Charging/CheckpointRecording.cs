@@ -17,7 +17,8 @@ internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset Sta
     IReadOnlyList<(LoadCurve Curve, double ThdRatio)> Curves, float[]? Fingerprints = null);
 
 /// <summary>One checkpoint of a recorded load: what the confirmation rule reads besides the curve (<see cref="ConfirmationEvidence.Add"/>).</summary>
-internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio);
+internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio,
+    double HouseholdFlickerRatio = double.NaN);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -75,9 +76,9 @@ internal static class CheckpointRecording
                 var evidence = new ConfirmationEvidence();
                 for (var c = 0; c < load.Checkpoints.Count; c++)
                 {
-                    var (age, probability, flicker, settledFlicker) = load.Checkpoints[c];
+                    var (age, probability, flicker, settledFlicker, householdFlicker) = load.Checkpoints[c];
                     var (curve, thdRatio) = c < load.Curves.Count ? load.Curves[c] : (default, double.NaN);
-                    if (evidence.Add(options, tier, age, probability, flicker, curve, settledFlicker, thdRatio))
+                    if (evidence.Add(options, tier, age, probability, flicker, curve, settledFlicker, householdFlicker, thdRatio))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -112,10 +113,11 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
-    /// "age:probability:flicker:settled flicker" separated by spaces, then in a last field the same checkpoints' curves as
+    /// "age:probability:flicker:settled flicker:household flicker" separated by spaces, then in a last field the same checkpoints' curves as
     /// "power:mean:slope:standard error:drift:THD ratio", <see cref="LoadCurve"/>), times as Unix milliseconds. Files
     /// written before the settled flicker was recorded (three values a checkpoint) are still read, with it unmeasured
-    /// (NaN), and before the curves were, with no curves.
+    /// (NaN), before the household flicker was (four values), with it unmeasured (<see cref="ReadFingerprints"/> fills
+    /// it in from the fingerprints), and before the curves were, with no curves.
     /// </summary>
     public static void Write(string path, IEnumerable<RecordedSet> sets)
     {
@@ -131,7 +133,7 @@ internal static class CheckpointRecording
 
             foreach (var load in recorded.Loads)
             {
-                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}")));
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}:{c.HouseholdFlickerRatio:0.#####}")));
                 var curves = string.Join(' ', load.Curves.Select(c =>
                     Invariant($"{c.Curve.PowerW:0.##}:{c.Curve.MeanW:0.##}:{c.Curve.SlopeWPerMinute:0.####}:{c.Curve.StandardErrorWPerMinute:0.####}:{c.Curve.BaselineDriftWPerMinute:0.####}:{c.ThdRatio:0.####}")));
                 writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints},{curves}"));
@@ -166,7 +168,8 @@ internal static class CheckpointRecording
                         var checkpoints = fields[6].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(checkpoint =>
                         {
                             var values = checkpoint.Split(':');
-                            return new RecordedCheckpoint(Number(values[0]), Number(values[1]), Number(values[2]), values.Length > 3 ? Number(values[3]) : double.NaN);
+                            return new RecordedCheckpoint(Number(values[0]), Number(values[1]), Number(values[2]), values.Length > 3 ? Number(values[3]) : double.NaN,
+                                values.Length > 4 ? Number(values[4]) : double.NaN);
                         }).ToList();
                         var curves = fields.Length > 7 ? fields[7].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Curve).ToList() : [];
                         if (curves.Count is not 0 && curves.Count != checkpoints.Count)
@@ -219,7 +222,11 @@ internal static class CheckpointRecording
         }
     }
 
-    /// <summary>The sets read by <see cref="Read"/> with the fingerprints written by <see cref="WriteFingerprints"/> for them; a file that does not fit them is a <see cref="FormatException"/>.</summary>
+    /// <summary>
+    /// The sets read by <see cref="Read"/> with the fingerprints written by <see cref="WriteFingerprints"/> for them (and
+    /// each checkpoint's household flicker taken from its fingerprint where the recording is older than that value); a
+    /// file that does not fit them is a <see cref="FormatException"/>.
+    /// </summary>
     public static List<RecordedSet> ReadFingerprints(string path, IReadOnlyList<RecordedSet> sets)
     {
         using var reader = new BinaryReader(File.OpenRead(path));
@@ -241,7 +248,10 @@ internal static class CheckpointRecording
             {
                 var values = new float[load.Checkpoints.Count * count];
                 reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-                return load with { Fingerprints = values };
+                var checkpoints = load.Checkpoints.Select((c, i) => double.IsNaN(c.HouseholdFlickerRatio)
+                    ? c with { HouseholdFlickerRatio = values[(i * count) + ConfirmationEvidence.HouseholdFlickerFeature] }
+                    : c);
+                return load with { Fingerprints = values, Checkpoints = [.. checkpoints] };
             })],
         })];
     }
@@ -304,7 +314,8 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
         }
 
         load.Fingerprints.AddRange(fingerprint);
-        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio));
+        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio,
+            fingerprint[ConfirmationEvidence.HouseholdFlickerFeature]));
         load.Curves.Add((candidate.Curve, fingerprint[ConfirmationEvidence.ThdFeature]));
         return 0f;
     }
