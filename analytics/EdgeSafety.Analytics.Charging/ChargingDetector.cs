@@ -128,6 +128,11 @@ public sealed class ChargingDetector
         if (step.Delta.PowerW < 0)
         {
             ended = MatchSwitchOff(step.Delta.PowerW);
+            if (ended is null && _options.MatchOvershootingSwitchOff && step.FirstPowerW <= step.Delta.PowerW - RestMinW)
+            {
+                // The settled drop is a switch-off with another load's switch-on in it: the first reading is the switch-off's own.
+                ended = MatchSwitchOff(step.FirstPowerW);
+            }
             if (ended is not null)
             {
                 _loads.Remove(ended);

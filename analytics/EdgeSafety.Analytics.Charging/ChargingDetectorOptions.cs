@@ -164,6 +164,17 @@ public sealed class ChargingDetectorOptions
     [Range(0.0, 100.0)]
     public double SecondLookMaxChangePercent { get; set; } = 3;
 
+    /// <summary>
+    /// A switch-off whose settled drop matches no load, but whose first reading went further down than where it
+    /// settled (by at least 30 W), is matched by that first reading's drop instead: a load switched off while another
+    /// was switching on (a rice cooker going off as a charger's soft start rises) then ends the load it switched off,
+    /// and what the other added is a load of its own. On by default: on both validation sets it found the one session
+    /// it touched and changed nothing else at any tier; false gives the fifth round's detector, in which such a
+    /// switch-off matched nothing and the charger was never tracked (docs/charging-diagnosis.md, "Seventh round:
+    /// HeldOut misses and detector faults").
+    /// </summary>
+    public bool MatchOvershootingSwitchOff { get; set; } = true;
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;

@@ -165,6 +165,12 @@ internal static class TrainCommand
         text.AppendLine();
         text.AppendLine(Invariant($"{recipe.Rounds} rounds; ") + string.Join(", ", recipe.Parameters().Select(p => $"`{p.Name}={p.Value}`")) + ".");
         text.AppendLine();
+        if (recipe.Dropped.Count > 0)
+        {
+            text.AppendLine($"Left out of every model (blanked, so the trees never split on them): {string.Join(", ", recipe.Dropped.Select(f => $"`{f}`"))}.");
+            text.AppendLine();
+        }
+
         if (recipe.SizeScales.Count > 0)
         {
             text.AppendLine($"Size-scaled copies: every training row also enters at {string.Join(" and ", recipe.SizeScales)} times its size (power, apparent and");

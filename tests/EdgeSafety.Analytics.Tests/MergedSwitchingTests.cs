@@ -56,6 +56,31 @@ public sealed class MergedSwitchingTests
     }
 
     [Fact]
+    public void A_charger_whose_soft_start_rises_through_a_rice_cookers_switch_off_is_classified_at_its_own_power()
+    {
+        // Validation seed 500142 (Training parameters), 1 s readings (W): a 155 W household, a 540 W rice cooker on for
+        // 16 s, then its switch-off 0.4 s before a lithium 48 V charger's plug-in, whose soft start rises through the
+        // next readings (194, 270, 347, 370). One change of -325 W whose first reading went 500 W down: 325 W is not
+        // within 30 % of the cooker's 540 W, so the old detector matched no load, moved every baseline by -325 W and
+        // never tracked the charger (a missed session).
+        double[] readings = [.. Enumerable.Repeat(155.0, 60), .. Enumerable.Repeat(695.0, 16), 194, 270, 347, 370, 369, 371, 371, 370, 371, 370,
+            .. Enumerable.Repeat(369.0, 40)];
+        var classified = new ClassifiedLoads();
+        var detector = new ChargingDetector("room-307", classified, new ChargingDetectorOptions());
+        var at = SimulatedHousehold.Start;
+        var firstChanged = DateTimeOffset.MinValue;
+        for (var i = 0; i < readings.Length; i++)
+        {
+            at += Second;
+            firstChanged = i == 76 ? at : firstChanged;
+            detector.Observe(new MeterObservation(at, 230, readings[i] / 230, readings[i]).AsTier(MeterTier.Basic));
+        }
+
+        classified.Last.StartedAt.Should().Be(firstChanged, "the rest came on with the switch-off");
+        classified.Last.PowerW.Should().BeApproximately(369 - 155, 2, "the charger's own power, the cooker's ended");
+    }
+
+    [Fact]
     public void A_switch_on_and_a_switch_off_in_one_reading_leave_no_load_that_draws_more_than_the_household()
     {
         // Validation seed 300066, 1 s readings (W): a rice cooker on (807), an induction cooker pulsing on as the rice

@@ -32,8 +32,15 @@ internal sealed record ModelRecipe
     /// <summary>Features computed from the fingerprint and appended to it, in order (<see cref="DerivedNames"/>).</summary>
     public IReadOnlyList<string> Derived { get; init; } = [];
 
-    /// <summary>Features blanked in every round (the trees never split on them).</summary>
-    public IReadOnlyList<string> Dropped { get; init; } = [];
+    /// <summary>
+    /// Features blanked in every round (the trees never split on them). The committed recipe leaves out the odd
+    /// harmonics' ratios, keeping the THD ratio: with them, the harmonic model learnt the training chargers'
+    /// rectifier shapes (conduction angles of 45-65 degrees) and missed chargers whose shape lies outside them, which
+    /// the thd model found; without them, both validation sets' HeldOut recall rose and their false alarms fell,
+    /// other seeds kept (docs/charging-diagnosis.md, "Seventh round: HeldOut misses and detector faults"). The thd
+    /// and basic tiers have no harmonics, so this changes only the harmonic model.
+    /// </summary>
+    public IReadOnlyList<string> Dropped { get; init; } = ["h3_ratio", "h5_ratio", "h7_ratio", "h9_ratio", "h11_ratio", "h13_ratio", "h15_ratio"];
 
     /// <summary>
     /// Extra copies of every training row with the load's size scaled by these factors (its power, apparent and
@@ -136,12 +143,16 @@ internal sealed record ModelRecipe
         return parameters;
     }
 
-    /// <summary>Fingerprints (row-major, <see cref="Fingerprint.Count"/> each) widened to this recipe's columns, dropped ones blanked.</summary>
-    public float[] Rows(ReadOnlySpan<float> fingerprints)
+    /// <summary>
+    /// Fingerprints (row-major, <see cref="Fingerprint.Count"/> each) widened to this recipe's columns, dropped ones
+    /// blanked unless <paramref name="blankDropped"/> is false: a model never splits on the features it was trained
+    /// without, so classifying needs no blanking, and models trained before a feature was dropped still read it.
+    /// </summary>
+    public float[] Rows(ReadOnlySpan<float> fingerprints, bool blankDropped = true)
     {
         var rows = fingerprints.Length / Fingerprint.Count;
         var wide = new float[rows * ColumnCount];
-        var dropped = Dropped.Select(IndexOf).ToArray();
+        var dropped = blankDropped ? Dropped.Select(IndexOf).ToArray() : [];
         for (var row = 0; row < rows; row++)
         {
             var source = fingerprints.Slice(row * Fingerprint.Count, Fingerprint.Count);
@@ -172,7 +183,7 @@ internal sealed record ModelRecipe
             labels = [.. labels, .. tierRows.Labels];
         }
 
-        var features = IsCommitted ? fingerprints : Rows(fingerprints);
+        var features = Derived.Count == 0 && Dropped.Count == 0 ? fingerprints : Rows(fingerprints);
         using var matrix = DMatrix.FromDense(features, labels.Length, ColumnCount);
         matrix.SetLabels(labels);
         using var shapeMatrix = ShapeRounds > 0 ? ShapeOnly(features, labels) : null;
@@ -347,7 +358,7 @@ internal sealed class RecipeModels : IChargingClassifier, IDisposable
     }
 
     /// <summary>One fingerprint's probability; the tier's model must be there (train writes every tier unless told otherwise).</summary>
-    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => Model(candidate.Tier).PredictRow(Recipe.Rows(fingerprint));
+    public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => Model(candidate.Tier).PredictRow(Recipe.Rows(fingerprint, blankDropped: false));
 
     /// <summary>The probabilities of a tier's fingerprints (row-major, <see cref="Fingerprint.Count"/> each), in batches.</summary>
     public void Classify(MeterTier tier, float[] fingerprints, float[] probabilities)
@@ -356,7 +367,7 @@ internal sealed class RecipeModels : IChargingClassifier, IDisposable
         for (var first = 0; first < probabilities.Length; first += Batch)
         {
             var count = Math.Min(Batch, probabilities.Length - first);
-            var rows = Recipe.Rows(fingerprints.AsSpan(first * Fingerprint.Count, count * Fingerprint.Count));
+            var rows = Recipe.Rows(fingerprints.AsSpan(first * Fingerprint.Count, count * Fingerprint.Count), blankDropped: false);
             Model(tier).Predict(rows, count, probabilities.AsSpan(first, count));
         }
     }
