@@ -52,24 +52,31 @@ public sealed class ChargingDetectorOptions
     public double ConfirmHoldSeconds { get; set; } = 60;
 
     /// <summary>
+    /// A flicker check (<see cref="MaxFlickerRatio"/>, <see cref="MaxSettledFlickerRatio"/>) set to this turns it off:
+    /// the flickers they read are measured up to it and no further (the fingerprint clamps its ratios to 10, the
+    /// settled flicker is clamped to this), so no load could fail the check.
+    /// </summary>
+    public const double FlickerCheckOff = 10;
+
+    /// <summary>
     /// A checkpoint whose load flickers more than this does not count towards confirmation (its own RMS change from
     /// reading to reading over the last 30 s beyond the household's, over its power): a charger's regulated output
-    /// hardly moves, a TV's picture moves it by a few %. 10 (the default) turns the check off: at 0.015 it removes
+    /// hardly moves, a TV's picture moves it by a few %. <see cref="FlickerCheckOff"/> (the default) turns the check off: at 0.015 it removes
     /// most held-out TV false alarms but also misses chargers next to other flickering loads (docs/charging-diagnosis.md).
     /// </summary>
-    [Range(0.001, 10.0)]
-    public double MaxFlickerRatio { get; set; } = 10;
+    [Range(0.001, FlickerCheckOff)]
+    public double MaxFlickerRatio { get; set; } = FlickerCheckOff;
 
     /// <summary>
     /// The same check on the load's flicker once settled (<c>SettledFlickerRatio</c>: from 6 s after the switch-on to
     /// the household's next step, beyond the household's flicker before it): neither the switch-on's soft start nor a
     /// flickering load switched on later counts, so it holds back TVs without holding back chargers. A load whose
-    /// settled flicker is not measured yet (fewer than three readings) waits. 10 turns the check off. The default, 0.01
+    /// settled flicker is not measured yet (fewer than three readings) waits. <see cref="FlickerCheckOff"/> turns the check off. The default, 0.01
     /// with the noise margin <see cref="SettledFlickerNoiseMargin"/> and only for loads up to
     /// <see cref="SettledFlickerMaxW"/>, took the held-out false alarms of both validation sets from 84 to 72 without
     /// losing a session (docs/charging-diagnosis.md, "Fifth round: a settled flicker" and "Seventh round").
     /// </summary>
-    [Range(0.001, 10.0)]
+    [Range(0.001, FlickerCheckOff)]
     public double MaxSettledFlickerRatio { get; set; } = 0.01;
 
     /// <summary>

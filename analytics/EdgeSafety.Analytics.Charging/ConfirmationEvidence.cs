@@ -116,7 +116,7 @@ public sealed class ConfirmationEvidence
     /// </summary>
     private static bool FlickersOnceSettled(ChargingDetectorOptions options, in LoadCurve curve, double settledFlickerRatio, double householdFlickerRatio)
     {
-        if (options.MaxSettledFlickerRatio >= 10 || curve.PowerW > options.SettledFlickerMaxW)
+        if (options.MaxSettledFlickerRatio >= ChargingDetectorOptions.FlickerCheckOff || curve.PowerW > options.SettledFlickerMaxW)
         {
             return false;
         }

@@ -142,7 +142,7 @@ internal sealed class TrackedLoad
             var meanW = _settledPowerSum / _settledChanges;
             var household = double.IsNaN(HouseholdFlickerW) ? 0 : HouseholdFlickerW;
             var beyondW = Math.Sqrt(Math.Max(0, (_settledSquares / _settledChanges) - (household * household)));
-            return Math.Abs(meanW) < 1 ? double.NaN : Math.Min(10, beyondW / Math.Abs(meanW));
+            return Math.Abs(meanW) < 1 ? double.NaN : Math.Min(ChargingDetectorOptions.FlickerCheckOff, beyondW / Math.Abs(meanW));
         }
     }
 
