@@ -170,7 +170,7 @@ public sealed class ModelVariantTests
         Column(fingerprints, "h3_ratio").Should().Equal(Enumerable.Repeat(0.5f, 6), "shape is not size");
         var symmetric = ModelRecipe.Parse(["SizeScales=0.5,2"]).WithSizeCopies(rows).Fingerprints;
         Column(symmetric, "power_w").Should().Equal(100, 200, 50, 100, 200, 400);
-        recipe.ToString().Should().EndWith("ChargerSizeScales=1,4 PfcWeight=1");
+        recipe.ToString().Should().Contain("SizeScales=0.5,2 ChargerSizeScales=1,4 PfcWeight=1 ");
         ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString(), "what recipe.txt holds reads back as the same recipe");
     }
 
@@ -186,6 +186,22 @@ public sealed class ModelVariantTests
         ModelRecipe.Committed.Weights(fingerprints, labels).Should().BeNull("the committed recipe weights no row");
     }
 
+    [Fact]
+    public void Eta_depth_and_min_child_weight_replace_the_committed_training_parameters_and_nothing_else()
+    {
+        var recipe = ModelRecipe.Parse(["Eta=0.05", "MaxDepth=8", "MinChildWeight=5"]);
+
+        recipe.Parameters().Should().Equal(ModelTraining.Parameters.Select(p => p.Name switch
+        {
+            "eta" => (p.Name, "0.05"),
+            "max_depth" => (p.Name, "8"),
+            "min_child_weight" => (p.Name, "5"),
+            _ => p,
+        }));
+        ModelRecipe.Committed.Parameters().Should().Equal(ModelTraining.Parameters);
+        ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString()).And.EndWith("Eta=0.05 MaxDepth=8 MinChildWeight=5");
+    }
+
     [Theory]
     [InlineData("ShapeRounds=250", "fewer than Rounds")]
     [InlineData("Derived=crest", "Unknown derived feature")]
@@ -194,6 +210,7 @@ public sealed class ModelVariantTests
     [InlineData("Depth=4", "Unknown recipe setting")]
     [InlineData("ChargerSizeScales=1", "ChargerSizeScales has 1 factors; SizeScales has 2")]
     [InlineData("PfcWeight=0", "not a positive number")]
+    [InlineData("MaxDepth=0", "a depth of at least 1")]
     public void Bad_recipe_settings_are_refused_with_the_setting_named(string setting, string message)
     {
         var parse = () => ModelRecipe.Parse([setting]);

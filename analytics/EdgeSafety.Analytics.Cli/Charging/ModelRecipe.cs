@@ -18,7 +18,7 @@ internal sealed record ModelRecipe
     public const string FileName = "recipe.txt";
 
     /// <summary>The settings --recipe takes, as the train command's help and errors name them.</summary>
-    public const string SettingNames = "Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales, ChargerSizeScales, PfcWeight";
+    public const string SettingNames = "Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales, ChargerSizeScales, PfcWeight, Eta, MaxDepth, MinChildWeight";
 
     public int Rounds { get; init; } = ModelTraining.Rounds;
 
@@ -28,7 +28,16 @@ internal sealed record ModelRecipe
     /// <summary>The learning rate of the rounds after <see cref="ShapeRounds"/>; null: the same as before.</summary>
     public string? SizeEta { get; init; }
 
-    public string ScalePosWeight { get; init; } = ModelTraining.Parameters.Single(p => p.Name == "scale_pos_weight").Value;
+    public string ScalePosWeight { get; init; } = TrainingParameter("scale_pos_weight");
+
+    /// <summary>XGBoost's learning rate (<c>eta</c>) from the first round.</summary>
+    public string Eta { get; init; } = TrainingParameter("eta");
+
+    /// <summary>XGBoost's <c>max_depth</c>: how deep a tree may grow.</summary>
+    public string MaxDepth { get; init; } = TrainingParameter("max_depth");
+
+    /// <summary>XGBoost's <c>min_child_weight</c>: the least (weighted) rows a leaf may stand for.</summary>
+    public string MinChildWeight { get; init; } = TrainingParameter("min_child_weight");
 
     /// <summary>Interaction constraints: no tree splits on both a <see cref="Size"/> and a <see cref="Behaviour"/> feature.</summary>
     public bool Constrained { get; init; }
@@ -116,6 +125,9 @@ internal sealed record ModelRecipe
                 "SIZESCALES" => recipe with { SizeScales = [.. list.Select(f => Number(name, f))] },
                 "CHARGERSIZESCALES" => recipe with { ChargerSizeScales = value.Length == 0 ? null : [.. list.Select(f => Number(name, f))] },
                 "PFCWEIGHT" => recipe with { PfcWeight = Number(name, value) },
+                "ETA" => recipe with { Eta = Number(name, value) },
+                "MAXDEPTH" => recipe with { MaxDepth = Count(name, value) is > 0 and var depth ? depth.ToString(CultureInfo.InvariantCulture) : throw new ArgumentException($"Recipe setting {name}: a tree needs a depth of at least 1.") },
+                "MINCHILDWEIGHT" => recipe with { MinChildWeight = Number(name, value) },
                 _ => throw new ArgumentException($"Unknown recipe setting \"{name}\"; the settings are {SettingNames}."),
             };
         }
@@ -147,7 +159,8 @@ internal sealed record ModelRecipe
     public override string ToString() => string.Join(' ',
         Invariant($"Rounds={Rounds}"), Invariant($"ShapeRounds={ShapeRounds}"), $"SizeEta={SizeEta ?? ""}", $"ScalePosWeight={ScalePosWeight}", $"Constrained={Constrained}",
         $"Derived={string.Join(',', Derived)}", $"Dropped={string.Join(',', Dropped)}", $"Size={string.Join(',', Size)}", $"Behaviour={string.Join(',', Behaviour)}", $"SizeScales={string.Join(',', SizeScales)}",
-        $"ChargerSizeScales={string.Join(',', ChargerSizeScales ?? [])}", $"PfcWeight={PfcWeight}");
+        $"ChargerSizeScales={string.Join(',', ChargerSizeScales ?? [])}", $"PfcWeight={PfcWeight}",
+        $"Eta={Eta}", $"MaxDepth={MaxDepth}", $"MinChildWeight={MinChildWeight}");
 
 
     /// <summary>The recipe of the models in <paramref name="directory"/>: its <see cref="FileName"/>, or the committed one.</summary>
@@ -157,10 +170,11 @@ internal sealed record ModelRecipe
         return File.Exists(path) ? Parse(File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : Committed;
     }
 
-    /// <summary>XGBoost's training parameters: the committed ones, with this recipe's weighting and constraints.</summary>
+    /// <summary>XGBoost's training parameters: the committed ones, with this recipe's values, weighting and constraints.</summary>
     public IReadOnlyList<(string Name, string Value)> Parameters()
     {
-        var parameters = ModelTraining.Parameters.Select(p => p.Name == "scale_pos_weight" ? (p.Name, ScalePosWeight) : p).ToList();
+        var values = new Dictionary<string, string> { ["scale_pos_weight"] = ScalePosWeight, ["eta"] = Eta, ["max_depth"] = MaxDepth, ["min_child_weight"] = MinChildWeight };
+        var parameters = ModelTraining.Parameters.Select(p => (p.Name, values.GetValueOrDefault(p.Name, p.Value))).ToList();
         if (Constrained)
         {
             // Before the seed, where the fourth round (branch heldout-features) set it.
@@ -377,6 +391,8 @@ internal sealed record ModelRecipe
 
     private static string Number(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 ? value : throw new ArgumentException($"Recipe setting {name}: \"{value}\" is not a positive number.");
+
+    private static string TrainingParameter(string name) => ModelTraining.Parameters.Single(p => p.Name == name).Value;
 
     private static float Factor(string number) => float.Parse(number, CultureInfo.InvariantCulture);
 
