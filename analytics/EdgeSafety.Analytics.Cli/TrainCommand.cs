@@ -23,7 +23,7 @@ internal static class TrainCommand
         var fromRows = new Option<FileInfo>("--rows") { Description = "Train from the fingerprints --save-rows wrote (same --households) instead of running the training households" };
         var recipe = new Option<string[]>("--recipe")
         {
-            Description = "A model variant: recipe settings NAME=VALUE instead of the committed recipe (Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales; lists comma-separated)",
+            Description = $"A model variant: recipe settings NAME=VALUE instead of the committed recipe ({ModelRecipe.SettingNames}; lists comma-separated; analytics/README.md says what each does)",
             AllowMultipleArgumentsPerToken = true,
         };
         var tiers = new Option<string[]>("--tiers") { Description = "Tiers to train (harmonic, thd, basic); a variant may train fewer, and then writes no model card", DefaultValueFactory = _ => ["harmonic", "thd", "basic"], AllowMultipleArgumentsPerToken = true };

@@ -35,22 +35,27 @@ public sealed unsafe class DMatrix : IDisposable
     }
 
     /// <summary>The training targets, one per row (0 or 1 for a binary classifier).</summary>
-    public void SetLabels(ReadOnlySpan<float> labels)
+    public void SetLabels(ReadOnlySpan<float> labels) => SetFloatInfo("label", labels);
+
+    /// <summary>How much each row counts in training, one per row (every row counts 1 unless set).</summary>
+    public void SetWeights(ReadOnlySpan<float> weights) => SetFloatInfo("weight", weights);
+
+    public void Dispose() => Handle.Dispose();
+
+    private void SetFloatInfo(string field, ReadOnlySpan<float> values)
     {
-        if (labels.Length != Rows)
+        if (values.Length != Rows)
         {
-            throw new XGBoostException($"{labels.Length} labels for a matrix of {Rows} rows.");
+            throw new XGBoostException($"{values.Length} {field}s for a matrix of {Rows} rows.");
         }
 
-        fixed (float* data = labels)
+        fixed (float* data = values)
         {
             XGBoostNative.Check(
-                XGBoostNative.XGDMatrixSetFloatInfo(Handle, "label", data, (ulong)labels.Length),
+                XGBoostNative.XGDMatrixSetFloatInfo(Handle, field, data, (ulong)values.Length),
                 nameof(XGBoostNative.XGDMatrixSetFloatInfo));
         }
     }
-
-    public void Dispose() => Handle.Dispose();
 
     internal static void CheckShape(int length, int rows, int columns)
     {

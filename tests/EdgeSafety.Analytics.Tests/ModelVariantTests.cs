@@ -159,8 +159,9 @@ public sealed class ModelVariantTests
         Set("baseline_jitter_ratio", 0.02f);
         Set("jitter_30s", 0.03f);
         Set("h3_ratio", 0.8f);
+        var scaled = fingerprint.ToArray();
 
-        var scaled = ModelRecipe.Scaled([.. fingerprint], 1.5f);
+        ModelRecipe.Scale(scaled, [0f], 1.5f, chargerFactor: 0.5f);
 
         Value("power_w").Should().Be(150);
         Value("apparent_va").Should().Be(187.5f);
@@ -171,8 +172,57 @@ public sealed class ModelVariantTests
         Value("h3_ratio").Should().Be(0.8f);
         ModelRecipe.Parse(["SizeScales=0.7,1.4"]).ToString().Should().Contain("SizeScales=0.7,1.4");
 
-        void Set(string name, float value) => fingerprint[Fingerprint.Names.ToList().IndexOf(name)] = value;
-        float Value(string name) => scaled[Fingerprint.Names.ToList().IndexOf(name)];
+        void Set(string name, float value) => fingerprint[Index(name)] = value;
+        float Value(string name) => scaled[Index(name)];
+    }
+
+    [Fact]
+    public void Charger_size_scales_scale_the_chargers_rows_by_their_own_factors_and_every_other_row_by_the_size_scales()
+    {
+        var rows = new TierRows();
+        rows.Features.AddRange(Row(power: 100, baselineJitter: 0.02f));
+        rows.Features.AddRange(Row(power: 200, baselineJitter: 0.04f));
+        rows.Labels.AddRange([0f, 1f]);
+        var recipe = ModelRecipe.Parse(["SizeScales=0.5,2", "ChargerSizeScales=1,4"]);
+
+        var (fingerprints, labels) = recipe.WithSizeCopies(rows);
+
+        labels.Should().Equal(0, 1, 0, 1, 0, 1);
+        Column(fingerprints, "power_w").Should().Equal(100, 200, 50, 200, 200, 800);
+        Column(fingerprints, "baseline_jitter_ratio").Should().Equal(0.02f, 0.04f, 0.04f, 0.04f, 0.01f, 0.01f);
+        Column(fingerprints, "h3_ratio").Should().Equal(Enumerable.Repeat(0.5f, 6), "shape is not size");
+        var symmetric = ModelRecipe.Parse(["SizeScales=0.5,2"]).WithSizeCopies(rows).Fingerprints;
+        Column(symmetric, "power_w").Should().Equal(100, 200, 50, 100, 200, 400);
+        recipe.ToString().Should().Contain("SizeScales=0.5,2 ChargerSizeScales=1,4 PfcWeight=1 ");
+        ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString(), "what recipe.txt holds reads back as the same recipe");
+    }
+
+    [Fact]
+    public void Pfc_weight_weighs_the_rows_of_chargers_with_a_PFC_front_end_only()
+    {
+        float[] fingerprints = [.. Row(power: 150, powerFactor: 0.99f), .. Row(power: 150, powerFactor: 0.62f), .. Row(power: 120, powerFactor: 0.99f), .. Row(power: 150, powerFactor: 0.95f)];
+        float[] labels = [1, 1, 0, 1];
+
+        var weights = ModelRecipe.Parse(["PfcWeight=2.5"]).Weights(fingerprints, labels);
+
+        weights.Should().Equal([2.5f, 1f, 1f, 2.5f], "a PFC charger, a plain rectifier charger, a PFC laptop supply, a charger at the threshold");
+        ModelRecipe.Committed.Weights(fingerprints, labels).Should().BeNull("the committed recipe weights no row");
+    }
+
+    [Fact]
+    public void Eta_depth_and_min_child_weight_replace_the_committed_training_parameters_and_nothing_else()
+    {
+        var recipe = ModelRecipe.Parse(["Eta=0.05", "MaxDepth=8", "MinChildWeight=5"]);
+
+        recipe.Parameters().Should().Equal(ModelTraining.Parameters.Select(p => p.Name switch
+        {
+            "eta" => (p.Name, "0.05"),
+            "max_depth" => (p.Name, "8"),
+            "min_child_weight" => (p.Name, "5"),
+            _ => p,
+        }));
+        ModelRecipe.Committed.Parameters().Should().Equal(ModelTraining.Parameters);
+        ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString()).And.EndWith("Eta=0.05 MaxDepth=8 MinChildWeight=5");
     }
 
     [Theory]
@@ -181,6 +231,9 @@ public sealed class ModelVariantTests
     [InlineData("Size=watts", "neither a fingerprint feature")]
     [InlineData("SizeEta=-1", "not a positive number")]
     [InlineData("Depth=4", "Unknown recipe setting")]
+    [InlineData("ChargerSizeScales=1", "ChargerSizeScales has 1 factors; SizeScales has 2")]
+    [InlineData("PfcWeight=0", "not a positive number")]
+    [InlineData("MaxDepth=0", "a depth of at least 1")]
     public void Bad_recipe_settings_are_refused_with_the_setting_named(string setting, string message)
     {
         var parse = () => ModelRecipe.Parse([setting]);
@@ -194,4 +247,18 @@ public sealed class ModelVariantTests
         ModelRecipe.Parse(ModelRecipe.Committed.ToString().Split(' ')).IsCommitted.Should().BeTrue();
         ModelRecipe.Parse(["ShapeRounds=100"]).IsCommitted.Should().BeFalse();
     }
+
+    private static int Index(string name) => Fingerprint.Names.ToList().IndexOf(name);
+
+    /// <summary>A fingerprint with the given size, power factor and household flicker, every other feature 0.5.</summary>
+    private static float[] Row(float power, float powerFactor = 0.6f, float baselineJitter = 0.01f)
+    {
+        var row = Enumerable.Repeat(0.5f, Fingerprint.Count).ToArray();
+        row[Index("power_w")] = power;
+        row[Index("power_factor")] = powerFactor;
+        row[Index("baseline_jitter_ratio")] = baselineJitter;
+        return row;
+    }
+
+    private static IEnumerable<float> Column(float[] fingerprints, string name) => fingerprints.Where((_, i) => i % Fingerprint.Count == Index(name));
 }

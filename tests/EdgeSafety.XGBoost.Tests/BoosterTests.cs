@@ -122,6 +122,23 @@ public sealed class BoosterTests
         matrix.Should().Throw<XGBoostException>().WithMessage("6 values do not make 4 rows of 2 columns.");
     }
 
+    [Fact]
+    public void Rows_weighted_zero_are_not_learned_from_and_weights_of_the_wrong_count_are_refused()
+    {
+        var (values, labels) = RuleData(rows: 400, seed: 1);
+        var flipped = labels.Select((label, row) => values[(row * Columns) + 1] > 0.5f ? 1 - label : label).ToArray();
+        var weights = flipped.Select((label, row) => label == labels[row] ? 1f : 0f).ToArray();
+
+        using var unweighted = Train(values, flipped, weights: null);
+        using var weighted = Train(values, flipped, weights);
+
+        unweighted.PredictRow([0.9f, 0.9f, 0.5f]).Should().BeLessThan(0.5f, "every such row was labelled 0");
+        weighted.PredictRow([0.9f, 0.9f, 0.5f]).Should().BeGreaterThan(0.5f, "those rows weigh nothing: only the rule on the first feature is left");
+        using var matrix = DMatrix.FromDense(values, 400, Columns);
+        var wrongCount = () => matrix.SetWeights(new float[3]);
+        wrongCount.Should().Throw<XGBoostException>().WithMessage("3 weights for a matrix of 400 rows.");
+    }
+
     /// <summary>Label = first feature above 0.5; the other two are noise.</summary>
     private static (float[] Values, float[] Labels) RuleData(int rows, int seed)
     {
@@ -144,8 +161,18 @@ public sealed class BoosterTests
     private static Booster TrainOnRule(int rows)
     {
         var (values, labels) = RuleData(rows, seed: 1);
-        using var training = DMatrix.FromDense(values, rows, Columns);
+        return Train(values, labels, weights: null);
+    }
+
+    private static Booster Train(float[] values, float[] labels, float[]? weights)
+    {
+        using var training = DMatrix.FromDense(values, labels.Length, Columns);
         training.SetLabels(labels);
+        if (weights is not null)
+        {
+            training.SetWeights(weights);
+        }
+
         var booster = Booster.Create(training);
         booster.SetParameter("objective", "binary:logistic");
         booster.SetParameter("max_depth", "3");

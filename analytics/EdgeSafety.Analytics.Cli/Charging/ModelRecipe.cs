@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using EdgeSafety.Analytics.Charging;
 using EdgeSafety.XGBoost;
 
@@ -16,6 +17,9 @@ internal sealed record ModelRecipe
     /// <summary>The file beside the models that names a non-default recipe (the replay needs its derived features).</summary>
     public const string FileName = "recipe.txt";
 
+    /// <summary>The settings --recipe takes, as the train command's help and errors name them.</summary>
+    public const string SettingNames = "Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales, ChargerSizeScales, PfcWeight, Eta, MaxDepth, MinChildWeight";
+
     public int Rounds { get; init; } = ModelTraining.Rounds;
 
     /// <summary>Rounds trained first with the <see cref="Size"/> features blanked; 0: size from the start.</summary>
@@ -24,7 +28,16 @@ internal sealed record ModelRecipe
     /// <summary>The learning rate of the rounds after <see cref="ShapeRounds"/>; null: the same as before.</summary>
     public string? SizeEta { get; init; }
 
-    public string ScalePosWeight { get; init; } = ModelTraining.Parameters.Single(p => p.Name == "scale_pos_weight").Value;
+    public string ScalePosWeight { get; init; } = TrainingParameter("scale_pos_weight");
+
+    /// <summary>XGBoost's learning rate (<c>eta</c>) from the first round.</summary>
+    public string Eta { get; init; } = TrainingParameter("eta");
+
+    /// <summary>XGBoost's <c>max_depth</c>: how deep a tree may grow.</summary>
+    public string MaxDepth { get; init; } = TrainingParameter("max_depth");
+
+    /// <summary>XGBoost's <c>min_child_weight</c>: the least (weighted) rows a leaf may stand for.</summary>
+    public string MinChildWeight { get; init; } = TrainingParameter("min_child_weight");
 
     /// <summary>Interaction constraints: no tree splits on both a <see cref="Size"/> and a <see cref="Behaviour"/> feature.</summary>
     public bool Constrained { get; init; }
@@ -51,6 +64,27 @@ internal sealed record ModelRecipe
     /// recall rose on both sets (docs/charging-diagnosis.md, fifth round).
     /// </summary>
     public IReadOnlyList<string> SizeScales { get; init; } = ["0.7", "1.4"];
+
+    /// <summary>
+    /// The chargers' factor in each size-scaled copy, one per <see cref="SizeScales"/> factor (1: the charger's row
+    /// enters that copy at its own size); null: the same factors as every other appliance. Scaling an e-bike charger
+    /// down puts it where the e-scooter and power-tool chargers live, which brought their false alarms
+    /// (docs/charging-diagnosis.md, seventh round).
+    /// </summary>
+    public IReadOnlyList<string>? ChargerSizeScales { get; init; }
+
+    /// <summary>
+    /// How much more a charger's row with an active-PFC front end (<see cref="PfcPowerFactor"/>) counts in training,
+    /// on top of <see cref="ScalePosWeight"/>: the lithium PFC chargers are the ones the models miss most.
+    /// </summary>
+    public string PfcWeight { get; init; } = "1";
+
+    /// <summary>
+    /// An active-PFC front end draws a near-sinusoidal current: in the training rows of main every PFC charger's
+    /// power factor is above 0.97 and hardly any plain rectifier charger's above 0.9 (20 of 10,595 rows between 0.95
+    /// and 0.97), so the power factor tells the two kinds apart without knowing the appliance.
+    /// </summary>
+    public const float PfcPowerFactor = 0.95f;
 
     /// <summary>How big the added load is (W, VA, var), as opposed to what it looks like.</summary>
     public IReadOnlyList<string> Size { get; init; } = ["power_w", "initial_power_w", "apparent_va", "reactive_var"];
@@ -96,7 +130,12 @@ internal sealed record ModelRecipe
                 "SIZE" => recipe with { Size = list },
                 "BEHAVIOUR" => recipe with { Behaviour = list },
                 "SIZESCALES" => recipe with { SizeScales = [.. list.Select(f => Number(name, f))] },
-                _ => throw new ArgumentException($"Unknown recipe setting \"{name}\"; the settings are Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales."),
+                "CHARGERSIZESCALES" => recipe with { ChargerSizeScales = value.Length == 0 ? null : [.. list.Select(f => Number(name, f))] },
+                "PFCWEIGHT" => recipe with { PfcWeight = Number(name, value) },
+                "ETA" => recipe with { Eta = Number(name, value) },
+                "MAXDEPTH" => recipe with { MaxDepth = Count(name, value) is > 0 and var depth ? depth.ToString(CultureInfo.InvariantCulture) : throw new ArgumentException($"Recipe setting {name}: a tree needs a depth of at least 1.") },
+                "MINCHILDWEIGHT" => recipe with { MinChildWeight = Number(name, value) },
+                _ => throw new ArgumentException($"Unknown recipe setting \"{name}\"; the settings are {SettingNames}."),
             };
         }
 
@@ -110,6 +149,11 @@ internal sealed record ModelRecipe
             throw new ArgumentException($"Recipe names \"{feature}\", which is neither a fingerprint feature nor one of its derived ones.");
         }
 
+        if (recipe.ChargerSizeScales is { } chargerScales && chargerScales.Count != recipe.SizeScales.Count)
+        {
+            throw new ArgumentException($"ChargerSizeScales has {chargerScales.Count} factors; SizeScales has {recipe.SizeScales.Count} (one per size-scaled copy).");
+        }
+
         if (recipe.ShapeRounds >= recipe.Rounds)
         {
             throw new ArgumentException("ShapeRounds must be fewer than Rounds.");
@@ -121,7 +165,10 @@ internal sealed record ModelRecipe
     /// <summary>The recipe as the settings that make it, one line (what <see cref="FileName"/> holds).</summary>
     public override string ToString() => string.Join(' ',
         Invariant($"Rounds={Rounds}"), Invariant($"ShapeRounds={ShapeRounds}"), $"SizeEta={SizeEta ?? ""}", $"ScalePosWeight={ScalePosWeight}", $"Constrained={Constrained}",
-        $"Derived={string.Join(',', Derived)}", $"Dropped={string.Join(',', Dropped)}", $"Size={string.Join(',', Size)}", $"Behaviour={string.Join(',', Behaviour)}", $"SizeScales={string.Join(',', SizeScales)}");
+        $"Derived={string.Join(',', Derived)}", $"Dropped={string.Join(',', Dropped)}", $"Size={string.Join(',', Size)}", $"Behaviour={string.Join(',', Behaviour)}", $"SizeScales={string.Join(',', SizeScales)}",
+        $"ChargerSizeScales={string.Join(',', ChargerSizeScales ?? [])}", $"PfcWeight={PfcWeight}",
+        $"Eta={Eta}", $"MaxDepth={MaxDepth}", $"MinChildWeight={MinChildWeight}");
+
 
     /// <summary>The recipe of the models in <paramref name="directory"/>: its <see cref="FileName"/>, or the committed one.</summary>
     public static ModelRecipe Of(string directory)
@@ -130,10 +177,11 @@ internal sealed record ModelRecipe
         return File.Exists(path) ? Parse(File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : Committed;
     }
 
-    /// <summary>XGBoost's training parameters: the committed ones, with this recipe's weighting and constraints.</summary>
+    /// <summary>XGBoost's training parameters: the committed ones, with this recipe's values, weighting and constraints.</summary>
     public IReadOnlyList<(string Name, string Value)> Parameters()
     {
-        var parameters = ModelTraining.Parameters.Select(p => p.Name == "scale_pos_weight" ? (p.Name, ScalePosWeight) : p).ToList();
+        var values = new Dictionary<string, string> { ["scale_pos_weight"] = ScalePosWeight, ["eta"] = Eta, ["max_depth"] = MaxDepth, ["min_child_weight"] = MinChildWeight };
+        var parameters = ModelTraining.Parameters.Select(p => (p.Name, values.GetValueOrDefault(p.Name, p.Value))).ToList();
         if (Constrained)
         {
             // Before the seed, where the fourth round (branch heldout-features) set it.
@@ -175,18 +223,11 @@ internal sealed record ModelRecipe
     /// <summary>Trains one tier's model from its rows (fingerprints as the detector makes them).</summary>
     public Booster Train(TierRows tierRows)
     {
-        var labels = tierRows.Labels.ToArray();
-        var fingerprints = tierRows.Features.ToArray();
-        foreach (var factor in SizeScales.Select(f => float.Parse(f, CultureInfo.InvariantCulture)))
-        {
-            fingerprints = [.. fingerprints, .. Scaled(tierRows.Features, factor)];
-            labels = [.. labels, .. tierRows.Labels];
-        }
-
+        var (fingerprints, labels) = WithSizeCopies(tierRows);
+        var weights = Weights(fingerprints, labels);
         var features = Derived.Count == 0 && Dropped.Count == 0 ? fingerprints : Rows(fingerprints);
-        using var matrix = DMatrix.FromDense(features, labels.Length, ColumnCount);
-        matrix.SetLabels(labels);
-        using var shapeMatrix = ShapeRounds > 0 ? ShapeOnly(features, labels) : null;
+        using var matrix = Matrix(features, labels, weights);
+        using var shapeMatrix = ShapeRounds > 0 ? ShapeOnly(features, labels, weights) : null;
         var booster = Booster.Create(shapeMatrix ?? matrix);
         try
         {
@@ -215,24 +256,80 @@ internal sealed record ModelRecipe
         }
     }
 
-    /// <summary>Fingerprints (row-major) of the same loads <paramref name="factor"/> times as big (<see cref="SizeScales"/>).</summary>
-    internal static float[] Scaled(List<float> fingerprints, float factor)
+    /// <summary>
+    /// The tier's fingerprints (row-major) and labels followed by one copy per <see cref="SizeScales"/> factor, each
+    /// scaled (<see cref="Scale"/>) in place in one array allocated once.
+    /// </summary>
+    internal (float[] Fingerprints, float[] Labels) WithSizeCopies(TierRows tierRows)
     {
-        var scaled = fingerprints.ToArray();
-        for (var row = 0; row < scaled.Length; row += Fingerprint.Count)
+        var source = CollectionsMarshal.AsSpan(tierRows.Features);
+        var sourceLabels = CollectionsMarshal.AsSpan(tierRows.Labels);
+        var fingerprints = new float[source.Length * (1 + SizeScales.Count)];
+        var labels = new float[sourceLabels.Length * (1 + SizeScales.Count)];
+        for (var copy = 0; copy <= SizeScales.Count; copy++)
         {
-            foreach (var column in SizeColumns)
+            var target = fingerprints.AsSpan(copy * source.Length, source.Length);
+            source.CopyTo(target);
+            sourceLabels.CopyTo(labels.AsSpan(copy * sourceLabels.Length));
+            if (copy > 0)
             {
-                scaled[row + column] *= factor;
+                Scale(target, sourceLabels, Factor(SizeScales[copy - 1]), Factor((ChargerSizeScales ?? SizeScales)[copy - 1]));
             }
-
-            scaled[row + BaselineJitterColumn] = Math.Clamp(scaled[row + BaselineJitterColumn] / factor, -10f, 10f);
         }
 
-        return scaled;
+        return (fingerprints, labels);
     }
 
-    private DMatrix ShapeOnly(float[] features, float[] labels)
+    /// <summary>
+    /// Makes fingerprints (row-major) those of the same loads <paramref name="factor"/> times as big, chargers'
+    /// (label 1) <paramref name="chargerFactor"/> times (<see cref="SizeScales"/>, <see cref="ChargerSizeScales"/>).
+    /// </summary>
+    internal static void Scale(Span<float> fingerprints, ReadOnlySpan<float> labels, float factor, float chargerFactor)
+    {
+        for (var row = 0; row < labels.Length; row++)
+        {
+            var fingerprint = fingerprints.Slice(row * Fingerprint.Count, Fingerprint.Count);
+            var rowFactor = labels[row] > 0 ? chargerFactor : factor;
+            foreach (var column in SizeColumns)
+            {
+                fingerprint[column] *= rowFactor;
+            }
+
+            fingerprint[BaselineJitterColumn] = Math.Clamp(fingerprint[BaselineJitterColumn] / rowFactor, -10f, 10f);
+        }
+    }
+
+    /// <summary>Each row's weight (<see cref="PfcWeight"/> for a PFC charger's, 1 for the rest); null when all are 1.</summary>
+    internal float[]? Weights(float[] fingerprints, float[] labels)
+    {
+        var pfcWeight = Factor(PfcWeight);
+        if (pfcWeight == 1)
+        {
+            return null;
+        }
+
+        var weights = new float[labels.Length];
+        for (var row = 0; row < labels.Length; row++)
+        {
+            weights[row] = labels[row] > 0 && fingerprints[(row * Fingerprint.Count) + PowerFactorColumn] >= PfcPowerFactor ? pfcWeight : 1;
+        }
+
+        return weights;
+    }
+
+    private DMatrix Matrix(float[] features, float[] labels, float[]? weights)
+    {
+        var matrix = DMatrix.FromDense(features, labels.Length, ColumnCount);
+        matrix.SetLabels(labels);
+        if (weights is not null)
+        {
+            matrix.SetWeights(weights);
+        }
+
+        return matrix;
+    }
+
+    private DMatrix ShapeOnly(float[] features, float[] labels, float[]? weights)
     {
         var shapeOnly = (float[])features.Clone();
         var size = Size.Select(IndexOf).ToArray();
@@ -244,9 +341,7 @@ internal sealed record ModelRecipe
             }
         }
 
-        var matrix = DMatrix.FromDense(shapeOnly, labels.Length, ColumnCount);
-        matrix.SetLabels(labels);
-        return matrix;
+        return Matrix(shapeOnly, labels, weights);
     }
 
     /// <summary>Two groups: everything but behaviour, and everything but size.</summary>
@@ -263,6 +358,7 @@ internal sealed record ModelRecipe
 
     private static readonly int[] SizeColumns = [Column("power_w"), Column("initial_power_w"), Column("apparent_va"), Column("reactive_var")];
     private static readonly int PowerColumn = Column("power_w");
+    private static readonly int PowerFactorColumn = Column("power_factor");
     private static readonly int FirstHarmonicColumn = Column("h3_ratio");
     private static readonly int JitterColumn = Column("jitter_30s");
     private static readonly int BaselineJitterColumn = Column("baseline_jitter_ratio");
@@ -306,6 +402,10 @@ internal sealed record ModelRecipe
 
     private static string Number(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 ? value : throw new ArgumentException($"Recipe setting {name}: \"{value}\" is not a positive number.");
+
+    private static string TrainingParameter(string name) => ModelTraining.Parameters.Single(p => p.Name == name).Value;
+
+    private static float Factor(string number) => float.Parse(number, CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
