@@ -88,7 +88,7 @@ internal static class TrainCommand
         foreach (var (tier, tierRows) in rows.Where(r => tiers.Contains(r.Key)).OrderByDescending(r => r.Key))
         {
             Console.Error.WriteLine($"training {ChargingModels.TierName(tier)}: {tierRows.Labels.Count} fingerprints, {tierRows.Positives} of chargers");
-            using var booster = recipe.Train(tierRows);
+            using var booster = recipe.ForTier(tier).Train(tierRows);
             booster.SaveJson(Path.Combine(output.FullName, ChargingModels.FileName(tier)));
         }
 
@@ -163,7 +163,8 @@ internal static class TrainCommand
         text.AppendLine();
         text.AppendLine("## Parameters");
         text.AppendLine();
-        text.AppendLine(Invariant($"{recipe.Rounds} rounds; ") + string.Join(", ", recipe.Parameters().Select(p => $"`{p.Name}={p.Value}`")) + ".");
+        text.AppendLine(Invariant($"{recipe.Rounds} rounds; ") + string.Join(", ", recipe.Parameters().Select(p => $"`{p.Name}={p.Value}`"))
+            + $"; the basic model `max_depth={recipe.BasicMaxDepth}`.");
         text.AppendLine();
         if (recipe.Dropped.Count > 0)
         {

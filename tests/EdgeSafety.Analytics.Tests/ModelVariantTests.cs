@@ -222,7 +222,19 @@ public sealed class ModelVariantTests
             _ => p,
         }));
         ModelRecipe.Committed.Parameters().Should().Equal(ModelTraining.Parameters);
-        ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString()).And.EndWith("Eta=0.05 MaxDepth=8 MinChildWeight=5");
+        ModelRecipe.Parse(recipe.ToString().Split(' ')).ToString().Should().Be(recipe.ToString()).And.EndWith("Eta=0.05 MaxDepth=8 BasicMaxDepth=4 MinChildWeight=5");
+    }
+
+    [Fact]
+    public void The_basic_model_is_trained_with_its_own_depth_and_the_other_tiers_with_the_recipes()
+    {
+        var recipe = ModelRecipe.Parse(["MaxDepth=7", "BasicMaxDepth=3"]);
+
+        recipe.ForTier(MeterTier.Basic).Parameters().Should().Contain(("max_depth", "3"));
+        recipe.ForTier(MeterTier.Harmonic).Parameters().Should().Contain(("max_depth", "7"));
+        recipe.ForTier(MeterTier.Thd).Parameters().Should().Contain(("max_depth", "7"));
+        ModelRecipe.Committed.ForTier(MeterTier.Basic).Parameters().Should().Contain(("max_depth", "4"), "the committed basic model's trees are 4 deep");
+        ModelRecipe.Committed.ForTier(MeterTier.Harmonic).Parameters().Should().Contain(("max_depth", "6"));
     }
 
     [Theory]
@@ -234,6 +246,7 @@ public sealed class ModelVariantTests
     [InlineData("ChargerSizeScales=1", "ChargerSizeScales has 1 factors; SizeScales has 2")]
     [InlineData("PfcWeight=0", "not a positive number")]
     [InlineData("MaxDepth=0", "a depth of at least 1")]
+    [InlineData("BasicMaxDepth=0", "a depth of at least 1")]
     public void Bad_recipe_settings_are_refused_with_the_setting_named(string setting, string message)
     {
         var parse = () => ModelRecipe.Parse([setting]);

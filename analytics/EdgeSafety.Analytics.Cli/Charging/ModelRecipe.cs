@@ -18,7 +18,7 @@ internal sealed record ModelRecipe
     public const string FileName = "recipe.txt";
 
     /// <summary>The settings --recipe takes, as the train command's help and errors name them.</summary>
-    public const string SettingNames = "Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales, ChargerSizeScales, PfcWeight, Eta, MaxDepth, MinChildWeight";
+    public const string SettingNames = "Rounds, ShapeRounds, SizeEta, ScalePosWeight, Constrained, Derived, Dropped, Size, Behaviour, SizeScales, ChargerSizeScales, PfcWeight, Eta, MaxDepth, BasicMaxDepth, MinChildWeight";
 
     public int Rounds { get; init; } = ModelTraining.Rounds;
 
@@ -35,6 +35,15 @@ internal sealed record ModelRecipe
 
     /// <summary>XGBoost's <c>max_depth</c>: how deep a tree may grow.</summary>
     public string MaxDepth { get; init; } = TrainingParameter("max_depth");
+
+    /// <summary>
+    /// The basic model's <c>max_depth</c>. Its fingerprints have power and power factor only, and 6-deep trees learnt
+    /// the training households' refrigerators and unattributed steps too well: at depth 4 the held-out false alarms
+    /// of both validation sets fell from 101 and 63 to 18 and 12 in 400 household-days for 0-5 sessions, while the
+    /// harmonic and thd models at depth 4 lost HeldOut sessions and raised their false alarms (docs/charging-diagnosis.md,
+    /// "Seventh round, merged (lead)").
+    /// </summary>
+    public string BasicMaxDepth { get; init; } = "4";
 
     /// <summary>XGBoost's <c>min_child_weight</c>: the least (weighted) rows a leaf may stand for.</summary>
     public string MinChildWeight { get; init; } = TrainingParameter("min_child_weight");
@@ -133,7 +142,8 @@ internal sealed record ModelRecipe
                 "CHARGERSIZESCALES" => recipe with { ChargerSizeScales = value.Length == 0 ? null : [.. list.Select(f => Number(name, f))] },
                 "PFCWEIGHT" => recipe with { PfcWeight = Number(name, value) },
                 "ETA" => recipe with { Eta = Number(name, value) },
-                "MAXDEPTH" => recipe with { MaxDepth = Count(name, value) is > 0 and var depth ? depth.ToString(CultureInfo.InvariantCulture) : throw new ArgumentException($"Recipe setting {name}: a tree needs a depth of at least 1.") },
+                "MAXDEPTH" => recipe with { MaxDepth = Depth(name, value) },
+                "BASICMAXDEPTH" => recipe with { BasicMaxDepth = Depth(name, value) },
                 "MINCHILDWEIGHT" => recipe with { MinChildWeight = Number(name, value) },
                 _ => throw new ArgumentException($"Unknown recipe setting \"{name}\"; the settings are {SettingNames}."),
             };
@@ -167,8 +177,10 @@ internal sealed record ModelRecipe
         Invariant($"Rounds={Rounds}"), Invariant($"ShapeRounds={ShapeRounds}"), $"SizeEta={SizeEta ?? ""}", $"ScalePosWeight={ScalePosWeight}", $"Constrained={Constrained}",
         $"Derived={string.Join(',', Derived)}", $"Dropped={string.Join(',', Dropped)}", $"Size={string.Join(',', Size)}", $"Behaviour={string.Join(',', Behaviour)}", $"SizeScales={string.Join(',', SizeScales)}",
         $"ChargerSizeScales={string.Join(',', ChargerSizeScales ?? [])}", $"PfcWeight={PfcWeight}",
-        $"Eta={Eta}", $"MaxDepth={MaxDepth}", $"MinChildWeight={MinChildWeight}");
+        $"Eta={Eta}", $"MaxDepth={MaxDepth}", $"BasicMaxDepth={BasicMaxDepth}", $"MinChildWeight={MinChildWeight}");
 
+    /// <summary>The recipe a tier's model is trained with: the basic model's trees are <see cref="BasicMaxDepth"/> deep.</summary>
+    public ModelRecipe ForTier(MeterTier tier) => tier == MeterTier.Basic ? this with { MaxDepth = BasicMaxDepth } : this;
 
     /// <summary>The recipe of the models in <paramref name="directory"/>: its <see cref="FileName"/>, or the committed one.</summary>
     public static ModelRecipe Of(string directory)
@@ -402,6 +414,10 @@ internal sealed record ModelRecipe
 
     private static string Number(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 ? value : throw new ArgumentException($"Recipe setting {name}: \"{value}\" is not a positive number.");
+
+    private static string Depth(string name, string value) => Count(name, value) is > 0 and var depth
+        ? depth.ToString(CultureInfo.InvariantCulture)
+        : throw new ArgumentException($"Recipe setting {name}: a tree needs a depth of at least 1.");
 
     private static string TrainingParameter(string name) => ModelTraining.Parameters.Single(p => p.Name == name).Value;
 

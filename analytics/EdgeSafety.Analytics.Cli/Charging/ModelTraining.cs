@@ -35,9 +35,8 @@ internal static class ModelTraining
         ("eval_metric", "logloss"),
         ("tree_method", "hist"),
 
-        // Depth 4 rather than 6: on both validation sets the harmonic models found more sessions (other seeds and
-        // HeldOut) with fewer held-out false alarms (docs/charging-diagnosis.md, seventh round).
-        ("max_depth", "4"),
+        // The basic model's trees are shallower (ModelRecipe.BasicMaxDepth): see there why.
+        ("max_depth", "6"),
         ("eta", "0.1"),
         ("min_child_weight", "2"),
         ("subsample", "0.8"),
