@@ -108,10 +108,4 @@ public sealed class CurveCheckTests
 
         return null;
     }
-
-    /// <summary>The model's verdict taken out of the test: every load is a charger to it, so only the rule decides.</summary>
-    private sealed class SureClassifier : IChargingClassifier
-    {
-        public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => 0.99f;
-    }
 }

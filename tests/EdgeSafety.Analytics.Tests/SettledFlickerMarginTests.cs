@@ -12,7 +12,6 @@ namespace EdgeSafety.Analytics.Tests;
 /// </summary>
 public sealed class SettledFlickerMarginTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 9, 20, 0, 0, TimeSpan.Zero);
     private static readonly ChargingDetectorOptions PlainBar = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0 };
     private static readonly ChargingDetectorOptions WithMargin = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5 };
 
@@ -73,40 +72,8 @@ public sealed class SettledFlickerMarginTests
         checkpoints.Should().Equal(new RecordedCheckpoint(10, 0.99, 0.03, double.NaN, 0.25), new RecordedCheckpoint(15, 0.98, 0.025, 0.031, 0.5));
     }
 
-    /// <summary>
-    /// Ten minutes of a 200 W household swinging by the given watts from reading to reading, a 90 W charger (a 6 s
-    /// soft start, then a ±1.5 W ripple of its own) and a 140 W TV (±8 % over 6 s) switched on at the given seconds; the
-    /// sessions confirmed, as (seconds the load came on, seconds from then to its confirmation).
-    /// </summary>
+    /// <summary>Ten minutes of a household swinging by the given watts, a 90 W charger (±1.5 W ripple) and the TV switched on at the given seconds.</summary>
     private static List<(double StartedAtSeconds, double DetectedAfterSeconds)> Run(ChargingDetectorOptions options, double householdSwingW, double? chargerAt,
-        double? televisionAt)
-    {
-        var detector = new ChargingDetector("room-9", new SureClassifier(), options);
-        var started = new List<(double, double)>();
-        for (var second = 0; second < 600; second++)
-        {
-            var powerW = 200 + (householdSwingW * (second % 2 == 0 ? 1 : -1));
-            if (second >= chargerAt)
-            {
-                powerW += (90 * Math.Min(1, (second - chargerAt.Value + 1) / 6.0)) + (1.5 * Math.Sin(second * 1.3));
-            }
-
-            if (second >= televisionAt)
-            {
-                powerW += 140 * (1 + (0.08 * Math.Sin(2 * Math.PI * second / 6)));
-            }
-
-            var observation = new MeterObservation(Start.AddSeconds(second), 230, powerW / 230 / 0.95, powerW) { PowerFactor = 0.95 };
-            started.AddRange(detector.Observe(observation).Where(e => e.Kind == ChargingEventKind.Started)
-                .Select(e => ((e.Session.StartedAt - Start).TotalSeconds, (e.Session.DetectedAt - e.Session.StartedAt).TotalSeconds)));
-        }
-
-        return started;
-    }
-
-    /// <summary>A model sure that every load is a charger: what is left to decide is the rule's.</summary>
-    private sealed class SureClassifier : IChargingClassifier
-    {
-        public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => 0.99f;
-    }
+        double? televisionAt) =>
+        ChargerBesideTelevision.Run(options, householdSwingW, chargerW: 90, chargerRippleW: 1.5, chargerAt, televisionAt);
 }

@@ -12,11 +12,7 @@ namespace EdgeSafety.Analytics.Tests;
 /// </summary>
 public sealed class SettledFlickerTests
 {
-    private const double HouseholdW = 200;
     private const double ChargerW = 150;
-    private const double TelevisionW = 140;
-
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 19, 0, 0, TimeSpan.Zero);
     private static readonly ChargingDetectorOptions SettledCheck = new() { MaxSettledFlickerRatio = 0.02 };
 
     [Fact]
@@ -64,7 +60,7 @@ public sealed class SettledFlickerTests
     [Fact]
     public void With_the_check_off_a_sure_model_confirms_the_tv_as_before()
     {
-        var started = Run(new ChargingDetectorOptions { MaxSettledFlickerRatio = 10 }, chargerAt: null, televisionAt: 120);
+        var started = Run(new ChargingDetectorOptions { MaxSettledFlickerRatio = ChargingDetectorOptions.FlickerCheckOff }, chargerAt: null, televisionAt: 120);
 
         started.Should().ContainSingle().Which.StartedAtSeconds.Should().Be(120);
     }
@@ -96,39 +92,7 @@ public sealed class SettledFlickerTests
         checkpoints.Should().Equal(new RecordedCheckpoint(10, 0.99, 0.03, double.NaN), new RecordedCheckpoint(15, 0.98, 0.025, 0.031));
     }
 
-    /// <summary>
-    /// Ten minutes of the household, a charger and a TV switched on at the given seconds; the sessions confirmed, as
-    /// (seconds the load came on, seconds from then to its confirmation).
-    /// </summary>
-    private static List<(double StartedAtSeconds, double DetectedAfterSeconds)> Run(ChargingDetectorOptions options, double? chargerAt, double? televisionAt)
-    {
-        var detector = new ChargingDetector("room-7", new SureClassifier(), options);
-        var started = new List<(double, double)>();
-        for (var second = 0; second < 600; second++)
-        {
-            var powerW = HouseholdW + (0.5 * (second % 2 == 0 ? 1 : -1));
-            if (second >= chargerAt)
-            {
-                var on = second - chargerAt.Value;
-                powerW += ChargerW * Math.Min(1, (on + 1) / 6.0) + (0.3 * Math.Sin(second * 1.3));
-            }
-
-            if (second >= televisionAt)
-            {
-                powerW += TelevisionW * (1 + (0.08 * Math.Sin(2 * Math.PI * second / 6)));
-            }
-
-            var observation = new MeterObservation(Start.AddSeconds(second), 230, powerW / 230 / 0.95, powerW) { PowerFactor = 0.95 };
-            started.AddRange(detector.Observe(observation).Where(e => e.Kind == ChargingEventKind.Started)
-                .Select(e => ((e.Session.StartedAt - Start).TotalSeconds, (e.Session.DetectedAt - e.Session.StartedAt).TotalSeconds)));
-        }
-
-        return started;
-    }
-
-    /// <summary>A model sure that every load is a charger: what is left to decide is the rule's.</summary>
-    private sealed class SureClassifier : IChargingClassifier
-    {
-        public float Probability(in Candidate candidate, ReadOnlySpan<float> fingerprint) => 0.99f;
-    }
+    /// <summary>Ten minutes of the quiet household (±0.5 W), the 150 W charger (±0.3 W) and the TV switched on at the given seconds.</summary>
+    private static List<(double StartedAtSeconds, double DetectedAfterSeconds)> Run(ChargingDetectorOptions options, double? chargerAt, double? televisionAt) =>
+        ChargerBesideTelevision.Run(options, householdSwingW: 0.5, ChargerW, chargerRippleW: 0.3, chargerAt, televisionAt);
 }
