@@ -1,4 +1,5 @@
 using EdgeSafety.Analytics.Charging;
+using static EdgeSafety.Analytics.Tests.SwitchOnSeries;
 
 namespace EdgeSafety.Analytics.Tests;
 
@@ -10,8 +11,6 @@ namespace EdgeSafety.Analytics.Tests;
 /// </summary>
 public sealed class CurveCheckTests
 {
-    private const double SwitchOnSeconds = 120;
-    private static readonly DateTimeOffset Midnight = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
     /// <summary>The check with no limit on when the taper may show.</summary>
     private static readonly ChargingDetectorOptions CurveCheck = new() { CurveCheckMaxW = 70, MinTaperPercentPerMinute = 0.5, MinTaperSignificance = 3, TaperWithinSeconds = 3600 };
 
@@ -81,31 +80,16 @@ public sealed class CurveCheckTests
         ConfirmedAfter(new ChargingDetectorOptions(), Series).Should().BeNull();
     }
 
-    private static double Household(double t) => 300 + (0.3 * Math.Sin(t * 2.1)) + (0.2 * Math.Sin(t * 0.7));
-
     /// <summary>A refrigerator's compressor started at 60 s, as the simulator's: 100 W × (1 + 0.15 e^(-t/120 s)).</summary>
     private static double Refrigerator(double t) => t < 60 ? 0 : 100 * (1 + (0.15 * Math.Exp(-(t - 60) / 120)));
 
     private static double On(double t, Func<double, double> power) => t < SwitchOnSeconds ? 0 : power(t - SwitchOnSeconds);
 
-    /// <summary>
-    /// Feeds ten minutes after the switch-on of 1 s readings; the seconds from the switch-on to the load's confirmation,
-    /// or null (a refrigerator switched on before it is a load of its own, confirmed or not, and not looked at).
-    /// </summary>
-    private static double? ConfirmedAfter(ChargingDetectorOptions options, Func<double, double> powerAt)
-    {
-        var detector = new ChargingDetector("room-401", new SureClassifier(), options);
-        for (var t = 0; t < SwitchOnSeconds + 600; t++)
+    /// <summary>The seconds from the switch-on to the load's confirmation by a model sure of every load, or null.</summary>
+    private static double? ConfirmedAfter(ChargingDetectorOptions options, Func<double, double> powerAt) =>
+        SwitchOnSeries.ConfirmedAfter(new ChargingDetector("room-401", new SureClassifier(), options), t =>
         {
             var power = powerAt(t);
-            var started = detector.Observe(new MeterObservation(Midnight.AddSeconds(t), 230, power / 230, power) { PowerFactor = 1 })
-                .Where(e => e.Kind == ChargingEventKind.Started && e.Session.StartedAt >= Midnight.AddSeconds(SwitchOnSeconds)).ToList();
-            if (started.Count != 0)
-            {
-                return Math.Round((started[0].Session.DetectedAt - started[0].Session.StartedAt).TotalSeconds);
-            }
-        }
-
-        return null;
-    }
+            return new MeterObservation(Midnight.AddSeconds(t), 230, power / 230, power) { PowerFactor = 1 };
+        });
 }

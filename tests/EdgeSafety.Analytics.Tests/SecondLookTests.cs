@@ -1,4 +1,5 @@
 using EdgeSafety.Analytics.Charging;
+using static EdgeSafety.Analytics.Tests.SwitchOnSeries;
 
 namespace EdgeSafety.Analytics.Tests;
 
@@ -12,9 +13,7 @@ namespace EdgeSafety.Analytics.Tests;
 /// </summary>
 public sealed class SecondLookTests
 {
-    private const double SwitchOnSeconds = 120;
     private const double Volts = 230;
-    private static readonly DateTimeOffset Midnight = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_flat_pfc_charger_the_model_is_unsure_of_is_confirmed_at_its_second_checkpoint_from_90_s()
@@ -93,38 +92,26 @@ public sealed class SecondLookTests
         rule.Confidence.Should().BeApproximately(0.4, 1e-12);
     }
 
-    private static double Household(double t) => 300 + (0.3 * Math.Sin(t * 2.1)) + (0.2 * Math.Sin(t * 0.7));
-
     /// <summary>
     /// Feeds ten minutes after the switch-on of 1 s readings of a load of the given power (by age) whose distortion
     /// current is <paramref name="thdRatio"/> of its fundamental (null: a basic meter, no THD); the seconds from the
     /// switch-on to the load's confirmation, or null.
     /// </summary>
-    private static double? ConfirmedAfter(ChargingDetectorOptions options, Func<double, double> loadW, double? thdRatio, float probability = 0.4f)
-    {
-        var detector = new ChargingDetector("room-402", new UnsureClassifier(probability), options);
-        for (var t = 0; t < SwitchOnSeconds + 600; t++)
+    private static double? ConfirmedAfter(ChargingDetectorOptions options, Func<double, double> loadW, double? thdRatio, float probability = 0.4f) =>
+        SwitchOnSeries.ConfirmedAfter(new ChargingDetector("room-402", new UnsureClassifier(probability), options), t =>
         {
             var load = t < SwitchOnSeconds ? 0 : loadW(t - SwitchOnSeconds);
             var power = Household(t) + load;
             var fundamentalA = power / Volts;
             var distortionA = (thdRatio ?? 0) * load / Volts;
             var currentA = Math.Sqrt((fundamentalA * fundamentalA) + (distortionA * distortionA));
-            var observation = new MeterObservation(Midnight.AddSeconds(t), Volts, currentA, power)
+            return new MeterObservation(Midnight.AddSeconds(t), Volts, currentA, power)
             {
                 PowerFactor = power / (Volts * currentA),
                 ReactiveVar = thdRatio is null ? null : 0,
                 ThdIPct = thdRatio is null ? null : 100 * distortionA / fundamentalA,
             };
-            var started = detector.Observe(observation).Where(e => e.Kind == ChargingEventKind.Started).ToList();
-            if (started.Count != 0)
-            {
-                return Math.Round((started[0].Session.DetectedAt - started[0].Session.StartedAt).TotalSeconds);
-            }
-        }
-
-        return null;
-    }
+        });
 
     /// <summary>The model's verdict taken out of the test: it gives every load the same probability, below the confirmation bar.</summary>
     private sealed class UnsureClassifier(float probability) : IChargingClassifier
