@@ -354,8 +354,7 @@ public sealed class ChargingDetector
         var curve = LoadCurve.Of(load);
         var settledFlicker = load.SettledFlickerRatio;
         var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve, settledFlicker), _fingerprint);
-        if (load.Evidence.Add(_options, load.Tier, age, probability, _fingerprint[ConfirmationEvidence.FlickerFeature], curve, settledFlicker,
-                _fingerprint[ConfirmationEvidence.HouseholdFlickerFeature], _fingerprint[ConfirmationEvidence.ThdFeature]))
+        if (load.Evidence.Add(_options, load.Tier, age, probability, CheckpointEvidence.Of(_fingerprint, curve, settledFlicker)))
         {
             load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));

@@ -44,24 +44,18 @@ public sealed class ConfirmationEvidence
         : _hits == 0 ? 0 : _probabilitySum / _hits;
 
     /// <summary>
-    /// Takes one checkpoint: the load's age, the model's probability, the load's own flicker (the fingerprint's
-    /// <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not measured, no curve check), its
-    /// flicker once settled (NaN while not measured), the household's flicker over the load's power (the
-    /// fingerprint's <c>baseline_jitter_ratio</c>; NaN: no noise margin) and its distortion current over the
-    /// fundamental (the fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD). True when the load is now
-    /// confirmed as charging.
+    /// Takes one checkpoint: the load's age, the model's probability and what else the rule reads there
+    /// (<see cref="CheckpointEvidence"/>). True when the load is now confirmed as charging.
     /// </summary>
-    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve = default,
-        double settledFlickerRatio = double.NaN, double householdFlickerRatio = double.NaN, double thdRatio = double.NaN) =>
-        AddToRun(options, tier, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio, householdFlickerRatio)
-        || AddToSecondLook(options, ageSeconds, probability, flickerRatio, curve, settledFlickerRatio, thdRatio);
+    public bool Add(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, in CheckpointEvidence evidence) =>
+        AddToRun(options, tier, ageSeconds, probability, evidence) || AddToSecondLook(options, ageSeconds, probability, evidence);
 
-    private bool AddToRun(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, double flickerRatio, LoadCurve curve,
-        double settledFlickerRatio, double householdFlickerRatio)
+    private bool AddToRun(ChargingDetectorOptions options, MeterTier tier, double ageSeconds, double probability, in CheckpointEvidence evidence)
     {
+        var curve = evidence.Curve;
         _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
-        if (probability < bar || flickerRatio > options.MaxFlickerRatio || FlickersOnceSettled(options, curve, settledFlickerRatio, householdFlickerRatio))
+        if (probability < bar || evidence.FlickerRatio > options.MaxFlickerRatio || FlickersOnceSettled(options, evidence))
         {
             _hits = 0;
             _sureHits = 0;
@@ -87,14 +81,14 @@ public sealed class ConfirmationEvidence
     /// load is a flat, regulated, nearly sinusoidal load of a PFC charger's size with at least the second look's
     /// probability; any other checkpoint starts it again.
     /// </summary>
-    private bool AddToSecondLook(ChargingDetectorOptions options, double ageSeconds, double probability, double flickerRatio, in LoadCurve curve,
-        double settledFlickerRatio, double thdRatio)
+    private bool AddToSecondLook(ChargingDetectorOptions options, double ageSeconds, double probability, in CheckpointEvidence evidence)
     {
+        var curve = evidence.Curve;
         var looksLikePfcCharger = options.SecondLookSeconds > 0 && ageSeconds >= options.SecondLookSeconds
-            && probability >= options.SecondLookProbability && !(flickerRatio > options.MaxFlickerRatio)
+            && probability >= options.SecondLookProbability && !(evidence.FlickerRatio > options.MaxFlickerRatio)
             && curve.PowerW >= options.SecondLookMinW && curve.PowerW <= options.SecondLookMaxW
-            && Math.Abs(thdRatio) <= options.SecondLookMaxThdRatio
-            && settledFlickerRatio <= options.SecondLookMaxSettledFlickerRatio
+            && Math.Abs(evidence.ThdRatio) <= options.SecondLookMaxThdRatio
+            && evidence.SettledFlickerRatio <= options.SecondLookMaxSettledFlickerRatio
             && curve.IsFlat(options.SecondLookMaxChangePercent);
         if (!looksLikePfcCharger)
         {
@@ -114,15 +108,15 @@ public sealed class ConfirmationEvidence
     /// <see cref="ChargingDetectorOptions.SettledFlickerMaxW"/> is not checked; one whose power is not measured (a
     /// recording without curves) is.
     /// </summary>
-    private static bool FlickersOnceSettled(ChargingDetectorOptions options, in LoadCurve curve, double settledFlickerRatio, double householdFlickerRatio)
+    private static bool FlickersOnceSettled(ChargingDetectorOptions options, in CheckpointEvidence evidence)
     {
-        if (options.MaxSettledFlickerRatio >= ChargingDetectorOptions.FlickerCheckOff || curve.PowerW > options.SettledFlickerMaxW)
+        if (options.MaxSettledFlickerRatio >= ChargingDetectorOptions.FlickerCheckOff || evidence.Curve.PowerW > options.SettledFlickerMaxW)
         {
             return false;
         }
 
-        var margin = double.IsNaN(householdFlickerRatio) ? 0 : options.SettledFlickerNoiseMargin * householdFlickerRatio;
-        return !(settledFlickerRatio <= options.MaxSettledFlickerRatio + margin);
+        var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SettledFlickerNoiseMargin * evidence.HouseholdFlickerRatio;
+        return !(evidence.SettledFlickerRatio <= options.MaxSettledFlickerRatio + margin);
     }
 
     private static int FeatureIndex(string name) => Fingerprint.Names.ToList().IndexOf(name) is var index and >= 0
@@ -132,4 +126,20 @@ public sealed class ConfirmationEvidence
     /// <summary>Whether the curve falls as a charger's in constant voltage does: by enough, and clearly beyond the household's noise and drift.</summary>
     private static bool ShowsTaper(ChargingDetectorOptions options, in LoadCurve curve) =>
         curve.FallPercentPerMinute >= options.MinTaperPercentPerMinute && curve.FallSignificance >= options.MinTaperSignificance;
+}
+
+/// <summary>
+/// What the confirmation rule reads at a checkpoint besides the load's age and the model's probability: the load's own
+/// flicker (the fingerprint's <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not
+/// measured, no curve check), its flicker once settled (NaN while not measured), the household's flicker over the
+/// load's power (the fingerprint's <c>baseline_jitter_ratio</c>; NaN: no noise margin) and its distortion current over
+/// the fundamental (the fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD).
+/// </summary>
+public readonly record struct CheckpointEvidence(double FlickerRatio, LoadCurve Curve = default, double SettledFlickerRatio = double.NaN,
+    double HouseholdFlickerRatio = double.NaN, double ThdRatio = double.NaN)
+{
+    /// <summary>The evidence of a checkpoint: the fingerprint's features the rule reads, with the load's curve and settled flicker.</summary>
+    public static CheckpointEvidence Of(ReadOnlySpan<float> fingerprint, in LoadCurve curve, double settledFlickerRatio) => new(
+        fingerprint[ConfirmationEvidence.FlickerFeature], curve, settledFlickerRatio, fingerprint[ConfirmationEvidence.HouseholdFlickerFeature],
+        fingerprint[ConfirmationEvidence.ThdFeature]);
 }

@@ -65,10 +65,10 @@ public sealed class ConfirmationRuleTests
         var options = new ChargingDetectorOptions { ConfirmProbability = 0.8, BasicConfirmProbability = 0.9, SureProbability = 0.8, MaxFlickerRatio = 10, MaxSettledFlickerRatio = 10 };
         var evidence = new ConfirmationEvidence();
 
-        evidence.Add(options, MeterTier.Basic, 10, 0.85, Steady).Should().BeFalse();
-        evidence.Add(options, MeterTier.Basic, 15, 0.85, Steady).Should().BeFalse();
-        evidence.Add(options, MeterTier.Basic, 20, 0.95, Steady).Should().BeFalse();
-        evidence.Add(options, MeterTier.Basic, 25, 0.93, Steady).Should().BeTrue();
+        evidence.Add(options, MeterTier.Basic, 10, 0.85, new CheckpointEvidence(Steady)).Should().BeFalse();
+        evidence.Add(options, MeterTier.Basic, 15, 0.85, new CheckpointEvidence(Steady)).Should().BeFalse();
+        evidence.Add(options, MeterTier.Basic, 20, 0.95, new CheckpointEvidence(Steady)).Should().BeFalse();
+        evidence.Add(options, MeterTier.Basic, 25, 0.93, new CheckpointEvidence(Steady)).Should().BeTrue();
         evidence.Confidence.Should().BeApproximately(0.94, 1e-9);
     }
 
@@ -120,7 +120,7 @@ public sealed class ConfirmationRuleTests
         var evidence = new ConfirmationEvidence();
         foreach (var (age, probability, flicker) in checkpoints)
         {
-            if (evidence.Add(options, MeterTier.Harmonic, age, probability, flicker))
+            if (evidence.Add(options, MeterTier.Harmonic, age, probability, new CheckpointEvidence(flicker)))
             {
                 return age;
             }

@@ -87,8 +87,8 @@ public sealed class SecondLookTests
         var rule = new ConfirmationEvidence();
         var curve = new LoadCurve(150, 150, 0.1, 0.05, 0);
 
-        rule.Add(options, MeterTier.Thd, 90, 0.3, 0, curve, 0.002, thdRatio: 0.05).Should().BeFalse();
-        rule.Add(options, MeterTier.Thd, 105, 0.5, 0, curve, 0.002, thdRatio: 0.05).Should().BeTrue();
+        rule.Add(options, MeterTier.Thd, 90, 0.3, new CheckpointEvidence(0, curve, 0.002, ThdRatio: 0.05)).Should().BeFalse();
+        rule.Add(options, MeterTier.Thd, 105, 0.5, new CheckpointEvidence(0, curve, 0.002, ThdRatio: 0.05)).Should().BeTrue();
         rule.Confidence.Should().BeApproximately(0.4, 1e-12);
     }
 

@@ -42,12 +42,12 @@ public sealed class SettledFlickerMarginTests
     {
         // Bar 0.01 + 1.5 x 0.005 = 0.0175 holds back a settled flicker of 0.02; 0.01 + 1.5 x 0.008 = 0.022 does not.
         var quiet = new ConfirmationEvidence();
-        quiet.Add(WithMargin, MeterTier.Harmonic, 10, 0.99, 0, settledFlickerRatio: 0.02, householdFlickerRatio: 0.005).Should().BeFalse();
-        quiet.Add(WithMargin, MeterTier.Harmonic, 15, 0.99, 0, settledFlickerRatio: 0.02, householdFlickerRatio: 0.005).Should().BeFalse();
+        quiet.Add(WithMargin, MeterTier.Harmonic, 10, 0.99, new CheckpointEvidence(0, SettledFlickerRatio: 0.02, HouseholdFlickerRatio: 0.005)).Should().BeFalse();
+        quiet.Add(WithMargin, MeterTier.Harmonic, 15, 0.99, new CheckpointEvidence(0, SettledFlickerRatio: 0.02, HouseholdFlickerRatio: 0.005)).Should().BeFalse();
 
         var noisy = new ConfirmationEvidence();
-        noisy.Add(WithMargin, MeterTier.Harmonic, 10, 0.99, 0, settledFlickerRatio: 0.02, householdFlickerRatio: 0.008).Should().BeFalse();
-        noisy.Add(WithMargin, MeterTier.Harmonic, 15, 0.99, 0, settledFlickerRatio: 0.02, householdFlickerRatio: 0.008).Should().BeTrue();
+        noisy.Add(WithMargin, MeterTier.Harmonic, 10, 0.99, new CheckpointEvidence(0, SettledFlickerRatio: 0.02, HouseholdFlickerRatio: 0.008)).Should().BeFalse();
+        noisy.Add(WithMargin, MeterTier.Harmonic, 15, 0.99, new CheckpointEvidence(0, SettledFlickerRatio: 0.02, HouseholdFlickerRatio: 0.008)).Should().BeTrue();
     }
 
     [Fact]

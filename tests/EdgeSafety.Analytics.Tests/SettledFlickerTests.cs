@@ -70,10 +70,10 @@ public sealed class SettledFlickerTests
     {
         var evidence = new ConfirmationEvidence();
 
-        evidence.Add(SettledCheck, MeterTier.Harmonic, 10, 0.99, 0.002, settledFlickerRatio: double.NaN).Should().BeFalse();
-        evidence.Add(SettledCheck, MeterTier.Harmonic, 15, 0.99, 0.002, settledFlickerRatio: double.NaN).Should().BeFalse();
-        evidence.Add(SettledCheck, MeterTier.Harmonic, 20, 0.99, 0.002, settledFlickerRatio: 0.004).Should().BeFalse();
-        evidence.Add(SettledCheck, MeterTier.Harmonic, 25, 0.99, 0.002, settledFlickerRatio: 0.004).Should().BeTrue();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 10, 0.99, new CheckpointEvidence(0.002, SettledFlickerRatio: double.NaN)).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 15, 0.99, new CheckpointEvidence(0.002, SettledFlickerRatio: double.NaN)).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 20, 0.99, new CheckpointEvidence(0.002, SettledFlickerRatio: 0.004)).Should().BeFalse();
+        evidence.Add(SettledCheck, MeterTier.Harmonic, 25, 0.99, new CheckpointEvidence(0.002, SettledFlickerRatio: 0.004)).Should().BeTrue();
     }
 
     [Fact]

@@ -78,7 +78,7 @@ internal static class CheckpointRecording
                 {
                     var (age, probability, flicker, settledFlicker, householdFlicker) = load.Checkpoints[c];
                     var (curve, thdRatio) = c < load.Curves.Count ? load.Curves[c] : (default, double.NaN);
-                    if (evidence.Add(options, tier, age, probability, flicker, curve, settledFlicker, householdFlicker, thdRatio))
+                    if (evidence.Add(options, tier, age, probability, new CheckpointEvidence(flicker, curve, settledFlicker, householdFlicker, thdRatio)))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -314,9 +314,10 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
         }
 
         load.Fingerprints.AddRange(fingerprint);
-        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), fingerprint[ConfirmationEvidence.FlickerFeature], candidate.SettledFlickerRatio,
-            fingerprint[ConfirmationEvidence.HouseholdFlickerFeature]));
-        load.Curves.Add((candidate.Curve, fingerprint[ConfirmationEvidence.ThdFeature]));
+        var evidence = CheckpointEvidence.Of(fingerprint, candidate.Curve, candidate.SettledFlickerRatio);
+        load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), evidence.FlickerRatio, evidence.SettledFlickerRatio,
+            evidence.HouseholdFlickerRatio));
+        load.Curves.Add((evidence.Curve, evidence.ThdRatio));
         return 0f;
     }
 }
