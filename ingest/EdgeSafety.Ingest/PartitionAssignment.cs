@@ -27,6 +27,17 @@ public sealed record PartitionAssignment(IReadOnlyList<int> Partitions, bool Unp
     /// <summary>Whether this instance follows a gateway's status: the instance that takes the gateway's partition.</summary>
     public bool TakesGateway(string site, string gateway) => Partitions.Contains(Topics.GatewayPartition(site, gateway));
 
+    /// <summary>
+    /// Whether this instance counts and logs a device event or gateway status it refused: the instance that would
+    /// have acted on it, as far as its topic tells (the device's, or the gateway's, partition), so that a malformed
+    /// message every instance receives is one warning and one count, not one per instance. A topic that names no
+    /// device or gateway falls to the instance that takes partition 0.
+    /// </summary>
+    public bool TakesRefused(string topic) =>
+        Topics.TryParseEvents(topic, out var source) ? TakesDevice(source.Site, source.Gateway, source.Device)
+        : Topics.TryParseStatus(topic, out var site, out var gateway) ? TakesGateway(site, gateway)
+        : Partitions.Contains(0);
+
     public static bool TryParse(string text, bool unpartitioned, out PartitionAssignment assignment, out string error)
     {
         assignment = null!;

@@ -37,8 +37,7 @@ public static class GatewayStatus
         out IReadOnlyList<string>? warnings)
     {
         (site, gateway, online, warnings) = ("", "", false, null);
-        var parts = topic.Split('/');
-        if (parts.Length != 5 || $"{parts[0]}/{parts[1]}" != Topics.Root || parts[4] != "status" || !Topics.IsValidId(parts[2]) || !Topics.IsValidId(parts[3]))
+        if (!Topics.TryParseStatus(topic, out var topicSite, out var topicGateway))
         {
             return false;
         }
@@ -47,13 +46,13 @@ public static class GatewayStatus
         {
             using var document = JsonDocument.Parse(payload.ToArray());
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("gateway", out var named) || named.GetString() != parts[3]
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("gateway", out var named) || named.GetString() != topicGateway
                 || !root.TryGetProperty("state", out var state) || state.GetString() is not ("online" or "offline"))
             {
                 return false;
             }
 
-            (site, gateway, online) = (parts[2], parts[3], state.GetString() == "online");
+            (site, gateway, online) = (topicSite, topicGateway, state.GetString() == "online");
             if (root.TryGetProperty("warnings", out var keys) && keys.ValueKind == JsonValueKind.Array)
             {
                 warnings = [.. keys.EnumerateArray().Where(k => k.ValueKind == JsonValueKind.String).Select(k => k.GetString()!).Where(Topics.IsValidId)];

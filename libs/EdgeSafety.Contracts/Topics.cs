@@ -105,6 +105,20 @@ public static class Topics
 
     public static string Status(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/status";
 
+    /// <summary>Splits a gateway status topic into its site and gateway; false for any other topic.</summary>
+    public static bool TryParseStatus(string topic, out string site, out string gateway)
+    {
+        (site, gateway) = ("", "");
+        var parts = topic.Split('/');
+        if (parts.Length != 5 || $"{parts[0]}/{parts[1]}" != Root || parts[4] != "status" || !IsValidId(parts[2]) || !IsValidId(parts[3]))
+        {
+            return false;
+        }
+
+        (site, gateway) = (parts[2], parts[3]);
+        return true;
+    }
+
     /// <summary>Where the platform sends a command to one gateway (docs/protocol.md, "Commands").</summary>
     public static string Command(string site, string gateway, string command) =>
         $"{Root}/{Checked(site)}/{Checked(gateway)}/commands/{Checked(command)}";

@@ -80,17 +80,37 @@ public sealed class ScaleOutAlertTests : IAsyncLifetime
             await gateway.PublishAsync(Topics.Status(Site, id), GatewayStatus.Offline(id), MqttQos.AtLeastOnce, retain: true);
         }
 
+        // A broken event of the first meter and a status of another gateway on the first gateway's topic: every instance
+        // receives them, and only the instance of their partition may count and log them.
+        await gateway.PublishAsync(Topics.Events(Site, "gw-01", Meters[0]), "{\"v\":1,\"device\":"u8.ToArray(), MqttQos.AtLeastOnce);
+        await gateway.PublishAsync(Topics.Status(Site, Gateways[0]), GatewayStatus.Offline("gw-99"), MqttQos.AtLeastOnce);
+
         // Each instance counts what it leaves to the other: once the counts add up, both have decided on every message,
         // and once every raised alert is notified, no further alert or notification can come from them.
         await Eventually.SucceedsAsync(async () =>
         {
             var left = await LeftToOtherAsync(portA, "event") + await LeftToOtherAsync(portB, "event");
             var leftStatus = await LeftToOtherAsync(portA, "status") + await LeftToOtherAsync(portB, "status");
+            var refused = await RefusedEventsAsync(portA) + await RefusedEventsAsync(portB);
+            var refusedStatus = await RefusedStatusAsync(portA) + await RefusedStatusAsync(portB);
             var alerts = (await AlertsAsync(portA)).Concat(await AlertsAsync(portB)).ToList();
-            (left + alerts.Count(a => a.Kind == "DeviceOffline")).Should().Be(Meters.Length * 2, "each instance acted on an event or left it to the other");
-            (leftStatus + alerts.Count(a => a.Kind == "GatewayOffline")).Should().Be(Gateways.Length * 2);
+            (left + refused + alerts.Count(a => a.Kind == "DeviceOffline")).Should().Be((Meters.Length + 1) * 2,
+                "each instance acted on an event, refused it or left it to the other");
+            (leftStatus + refusedStatus + alerts.Count(a => a.Kind == "GatewayOffline")).Should().Be((Gateways.Length + 1) * 2);
             alerts.Should().OnlyContain(a => a.State == "Notified");
         }, Bound, "both instances to decide on every event and status and the alerts to be notified");
+
+        var meterOnA = Topics.Partition(Site, "gw-01", Meters[0]) < 32;
+        (await RefusedEventsAsync(portA), await RefusedEventsAsync(portB)).Should().Be(meterOnA ? (1, 0) : (0, 1),
+            "the instance of the meter's partition counts the broken event, once");
+        var gatewayOnA = Topics.GatewayPartition(Site, Gateways[0]) < 32;
+        (await RefusedStatusAsync(portA), await RefusedStatusAsync(portB)).Should().Be(gatewayOnA ? (1, 0) : (0, 1));
+        const string refusedEventLog = "Rejected a device event on";
+        const string refusedStatusLog = "Ignored a gateway status on";
+        (meterOnA ? ingestA : ingestB).Output.Should().Contain(refusedEventLog);
+        (meterOnA ? ingestB : ingestA).Output.Should().NotContain(refusedEventLog, "one warning for one broken event");
+        (gatewayOnA ? ingestA : ingestB).Output.Should().Contain(refusedStatusLog);
+        (gatewayOnA ? ingestB : ingestA).Output.Should().NotContain(refusedStatusLog);
 
         var alertsA = await AlertsAsync(portA);
         var alertsB = await AlertsAsync(portB);
@@ -132,6 +152,12 @@ public sealed class ScaleOutAlertTests : IAsyncLifetime
         var alerts = await _http.GetFromJsonAsync<JsonArray>(new Uri($"http://127.0.0.1:{port}/api/alerts?open=false")) ?? [];
         return [.. alerts.Select(a => ((string)a!["kind"]!, (string)a["gateway"]!, (string?)a["device"] ?? "", (string)a["state"]!))];
     }
+
+    private Task<double> RefusedEventsAsync(int port) =>
+        PrometheusText.ReadAsync(_http, new Uri($"http://127.0.0.1:{port}/metrics"), "alerts_device_events_rejected_total{reason=\"not_json\"}");
+
+    private Task<double> RefusedStatusAsync(int port) =>
+        PrometheusText.ReadAsync(_http, new Uri($"http://127.0.0.1:{port}/metrics"), "alerts_status_rejected_total");
 
     private Task<double> LeftToOtherAsync(int port, string source) =>
         PrometheusText.ReadAsync(_http, new Uri($"http://127.0.0.1:{port}/metrics"), $"alerts_left_to_other_instances_total{{source=\"{source}\"}}");

@@ -9,11 +9,11 @@ namespace EdgeSafety.Ingest.Alerts;
 
 /// <summary>
 /// Turns the edge agents' device events into alerts: offline raises DeviceOffline and online clears it, tampered
-/// raises DeviceTampered and restored clears it. The event's detail (the error, the voltage) is the evidence. A
-/// refused event is counted by reason and logged, like a refused reading. Every instance receives every event, and
-/// only the one that takes the device's partition acts on it (docs/scale-out.md): one alert and one notification per
-/// event however many instances run. It has its own broker connection (client id with "-events"), since one
-/// connection hands its messages to one subscriber.
+/// raises DeviceTampered and restored clears it. The event's detail (the error, the voltage) is the evidence. Every
+/// instance receives every event, and only the one that takes the device's partition acts on it (docs/scale-out.md):
+/// one alert and one notification per event however many instances run. That instance also counts by reason and logs
+/// an event it refuses, like a refused reading. It has its own broker connection (client id with "-events"), since
+/// one connection hands its messages to one subscriber.
 /// </summary>
 public sealed partial class DeviceEventReceiver(MqttClient mqtt, AlertSignalQueue signals, AlertMetrics metrics, IOptions<IngestOptions> options,
     TimeProvider time, ILogger<DeviceEventReceiver> logger) : TopicSubscriber(mqtt, [Topics.AllEvents], MqttQos.AtLeastOnce, logger)
@@ -24,6 +24,12 @@ public sealed partial class DeviceEventReceiver(MqttClient mqtt, AlertSignalQueu
     {
         if (!DeviceEventCodec.TryParse(message.Topic, message.Payload, time.GetUtcNow(), out var source, out var deviceEvent, out var rejection))
         {
+            if (!_assignment.TakesRefused(message.Topic))
+            {
+                metrics.LeftToOtherInstances.Increment("event");
+                return;
+            }
+
             metrics.DeviceEventsRejected.Increment(RejectionLabel.Of(rejection!.Reason));
             LogRejected(Logger, message.Topic, rejection.Reason, rejection.Detail);
             return;

@@ -21,6 +21,12 @@ public sealed partial class GatewayStatusReceiver(MqttClient mqtt, AlertSignalQu
     {
         if (!GatewayStatus.TryParse(message.Topic, message.Payload, out var site, out var gateway, out var online))
         {
+            if (!_assignment.TakesRefused(message.Topic))
+            {
+                metrics.LeftToOtherInstances.Increment("status");
+                return;
+            }
+
             metrics.StatusRejected.Increment();
             LogRejected(Logger, message.Topic);
             return;
