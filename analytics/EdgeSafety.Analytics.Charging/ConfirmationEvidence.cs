@@ -16,7 +16,9 @@ namespace EdgeSafety.Analytics.Charging;
 /// a charger's taper: an LED lamp has a nearly full charger's fingerprint, not its curve. A load the model is unsure
 /// of may still confirm on a second look (<see cref="ChargingDetectorOptions.SecondLookSeconds"/>, from 90 s): a
 /// run of later checkpoints at which it is a flat, regulated, power-factor-corrected load of a PFC charger's size and
-/// the model gives it at least <see cref="ChargingDetectorOptions.SecondLookProbability"/>. The detector keeps one per
+/// the model gives it at least <see cref="ChargingDetectorOptions.SecondLookProbability"/>, or (an option, off by default:
+/// <see cref="ChargingDetectorOptions.SmallChargerLookSeconds"/>) a flat, regulated rectifier load of a small plain
+/// charger's size the model gives at least <see cref="ChargingDetectorOptions.SmallChargerLookProbability"/>. The detector keeps one per
 /// tracked load; the evaluate command replays recorded checkpoints through the same class.
 /// </summary>
 public sealed class ConfirmationEvidence
@@ -77,20 +79,27 @@ public sealed class ConfirmationEvidence
     }
 
     /// <summary>
-    /// The second look's run: checkpoints from <see cref="ChargingDetectorOptions.SecondLookSeconds"/> at which the
-    /// load is a flat, regulated, nearly sinusoidal load of a PFC charger's size with at least the second look's
-    /// probability; any other checkpoint starts it again.
+    /// The second look's run: checkpoints at which the load is flat and regulated and either, from
+    /// <see cref="ChargingDetectorOptions.SecondLookSeconds"/>, a nearly sinusoidal load of a PFC charger's size with at
+    /// least the second look's probability, or, from <see cref="ChargingDetectorOptions.SmallChargerLookSeconds"/>, a
+    /// rectifier load of a small charger's size with at least the small charger look's probability; any other
+    /// checkpoint starts it again.
     /// </summary>
     private bool AddToSecondLook(ChargingDetectorOptions options, double ageSeconds, double probability, in CheckpointEvidence evidence)
     {
         var curve = evidence.Curve;
         var looksLikePfcCharger = options.SecondLookSeconds > 0 && ageSeconds >= options.SecondLookSeconds
-            && probability >= options.SecondLookProbability && !(evidence.FlickerRatio > options.MaxFlickerRatio)
+            && probability >= options.SecondLookProbability
             && curve.PowerW >= options.SecondLookMinW && curve.PowerW <= options.SecondLookMaxW
-            && Math.Abs(evidence.ThdRatio) <= options.SecondLookMaxThdRatio
+            && Math.Abs(evidence.ThdRatio) <= options.SecondLookMaxThdRatio;
+        var looksLikeSmallCharger = options.SmallChargerLookSeconds > 0 && ageSeconds >= options.SmallChargerLookSeconds
+            && probability >= options.SmallChargerLookProbability
+            && curve.PowerW >= options.SmallChargerLookMinW && curve.PowerW <= options.SmallChargerLookMaxW
+            && evidence.ThdRatio > options.SecondLookMaxThdRatio;
+        var regulated = !(evidence.FlickerRatio > options.MaxFlickerRatio)
             && evidence.SettledFlickerRatio <= options.SecondLookMaxSettledFlickerRatio
             && curve.IsFlat(options.SecondLookMaxChangePercent);
-        if (!looksLikePfcCharger)
+        if (!((looksLikePfcCharger || looksLikeSmallCharger) && regulated))
         {
             _secondLookHits = 0;
             _secondLookProbabilitySum = 0;

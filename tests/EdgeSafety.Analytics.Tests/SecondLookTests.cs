@@ -92,6 +92,45 @@ public sealed class SecondLookTests
         rule.Confidence.Should().BeApproximately(0.4, 1e-12);
     }
 
+    /// <summary>The small charger look on: a plain (rectifier) charger of 80-160 W the model gives at least 0.5.</summary>
+    private static readonly ChargingDetectorOptions SmallChargerLook = new() { SmallChargerLookSeconds = 90 };
+
+    [Fact]
+    public void A_small_plain_charger_the_model_is_unsure_of_is_confirmed_by_the_small_charger_look_and_not_without_it()
+    {
+        // A 48 V lithium charger of 100 W whose rated current lies outside training's: a rectifier's current, 0.6.
+        ConfirmedAfter(SmallChargerLook, _ => 100, thdRatio: 1.2, probability: 0.6f).Should().Be(105);
+        ConfirmedAfter(new ChargingDetectorOptions(), _ => 100, thdRatio: 1.2, probability: 0.6f).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_small_chargers_slow_taper_in_constant_voltage_is_flat_enough()
+    {
+        // 100 W falling with a time constant of an hour (1.7 % a minute), as a lithium charger late in constant voltage.
+        ConfirmedAfter(SmallChargerLook, age => 100 * Math.Exp(-age / 3600), thdRatio: 1.2, probability: 0.6f).Should().Be(105);
+    }
+
+    [Fact]
+    public void The_small_charger_look_leaves_out_a_lamps_size_a_tvs_picture_and_a_load_the_model_doubts()
+    {
+        // An LED lamp of 60 W: below the look's 80 W (and the curve check's business).
+        ConfirmedAfter(SmallChargerLook, _ => 60, thdRatio: 1.2, probability: 0.6f).Should().BeNull();
+        ConfirmedAfter(new ChargingDetectorOptions { SmallChargerLookSeconds = 90, SmallChargerLookMinW = 50 }, _ => 60, thdRatio: 1.2, probability: 0.6f).Should().Be(105);
+
+        // A TV of 100 W whose picture moves its power by 3 % every few seconds.
+        ConfirmedAfter(SmallChargerLook, age => 100 * (1 + (0.03 * Math.Sin(age * 1.3))), thdRatio: 1.2, probability: 0.6f).Should().BeNull();
+
+        // The same charger at 0.4: the PFC look's probability, not the small charger look's.
+        ConfirmedAfter(SmallChargerLook, _ => 100, thdRatio: 1.2, probability: 0.4f).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_nearly_sinusoidal_load_of_a_small_chargers_size_is_not_a_plain_chargers()
+    {
+        // 120 W with a PFC stage's current: the PFC look's (from 100 W at 0.25), not the small charger look's.
+        ConfirmedAfter(new ChargingDetectorOptions { SmallChargerLookSeconds = 90, SecondLookSeconds = 0 }, _ => 120, thdRatio: 0.05, probability: 0.6f).Should().BeNull();
+    }
+
     /// <summary>
     /// Feeds ten minutes after the switch-on of 1 s readings of a load of the given power (by age) whose distortion
     /// current is <paramref name="thdRatio"/> of its fundamental (null: a basic meter, no THD); the seconds from the
