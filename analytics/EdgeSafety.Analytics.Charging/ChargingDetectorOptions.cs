@@ -91,6 +91,14 @@ public sealed class ChargingDetectorOptions
     public double SettledFlickerNoiseMargin { get; set; } = 1.5;
 
     /// <summary>
+    /// How the settled flicker check's noise margin (<see cref="SettledFlickerNoiseMargin"/>) raises its bar: true (the
+    /// default) adds it to <see cref="MaxSettledFlickerRatio"/>; false takes the larger of the two. The settled flicker
+    /// is already measured beyond the household's (their variances subtracted), so the margin is for the noise of that
+    /// difference, not for a charger's own flicker on top of it: in a quiet household the plain bar is the bar.
+    /// </summary>
+    public bool SettledFlickerMarginAdds { get; set; } = true;
+
+    /// <summary>
     /// The settled flicker check (<see cref="MaxSettledFlickerRatio"/>) applies only to loads drawing at most this (W):
     /// the held-out TVs, laptops and lamps it is for draw 50-170 W, and a larger charger need not wait for the measure
     /// (6 s and three readings): 160 W (the default) keeps the median latency at 16-17 s where checking every load
@@ -98,6 +106,26 @@ public sealed class ChargingDetectorOptions
     /// </summary>
     [Range(0.0, 10_000.0)]
     public double SettledFlickerMaxW { get; set; } = 160;
+
+    /// <summary>
+    /// A checkpoint whose load's power wanders over seconds by more than this once settled does not count towards
+    /// confirmation (<c>TrackedLoad.SlowFlickerRatio</c>: its mean square change over three readings less that from one
+    /// reading to the next, less the household's same measure before it, over its power): a TV's picture and a PC's
+    /// work move their power smoothly over seconds, a meter's noise does not, so unlike the settled flicker the measure
+    /// does not grow with a noisy household's noise. Only for loads up to <see cref="SettledFlickerMaxW"/>, and only once
+    /// measured. <see cref="FlickerCheckOff"/> (the default) turns it off (docs/charging-diagnosis.md, "Eighth round:
+    /// television and other held-out false alarms").
+    /// </summary>
+    [Range(0.001, FlickerCheckOff)]
+    public double MaxSlowFlickerRatio { get; set; } = FlickerCheckOff;
+
+    /// <summary>
+    /// How far the slow flicker check's bar (<see cref="MaxSlowFlickerRatio"/>) rises in a noisy household: by this
+    /// many times the household's flicker relative to the load's power (<c>baseline_jitter_ratio</c>): the meter's noise
+    /// cancels in the measure on average, but not in one short window.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double SlowFlickerNoiseMargin { get; set; }
 
     /// <summary>
     /// A load drawing at most this (W) confirms only once its curve has shown a charger's taper
