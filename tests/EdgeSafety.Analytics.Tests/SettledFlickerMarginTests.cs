@@ -13,7 +13,7 @@ namespace EdgeSafety.Analytics.Tests;
 public sealed class SettledFlickerMarginTests
 {
     private static readonly ChargingDetectorOptions PlainBar = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0 };
-    private static readonly ChargingDetectorOptions WithMargin = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5 };
+    private static readonly ChargingDetectorOptions WithMargin = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5, SettledFlickerMarginAdds = true };
 
     [Fact]
     public void The_noise_margin_confirms_a_small_charger_in_a_noisy_household_that_the_plain_bar_never_confirms()
