@@ -124,13 +124,19 @@ public sealed class ConfirmationEvidence
     /// Whether the slow flicker check (when on) holds the checkpoint back: the load's power wanders over seconds
     /// (<see cref="CheckpointEvidence.SlowFlickerRatio"/>) by more than the bar, raised by the noise margin in a noisy
     /// household (the meter's noise cancels in the measure on average, not in one short window). A load larger than
-    /// <see cref="ChargingDetectorOptions.SettledFlickerMaxW"/> is not checked, nor one not measured yet.
+    /// <see cref="ChargingDetectorOptions.SettledFlickerMaxW"/> is not checked; one not measured yet is held back only in
+    /// a household known to be at least as noisy as <see cref="ChargingDetectorOptions.SlowFlickerWaitHouseholdRatio"/>.
     /// </summary>
     private static bool WandersSlowly(ChargingDetectorOptions options, in CheckpointEvidence evidence)
     {
         if (options.MaxSlowFlickerRatio >= ChargingDetectorOptions.FlickerCheckOff || evidence.Curve.PowerW > options.SettledFlickerMaxW)
         {
             return false;
+        }
+
+        if (double.IsNaN(evidence.SlowFlickerRatio))
+        {
+            return evidence.HouseholdFlickerRatio >= options.SlowFlickerWaitHouseholdRatio;
         }
 
         var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SlowFlickerNoiseMargin * evidence.HouseholdFlickerRatio;

@@ -15,6 +15,7 @@ namespace EdgeSafety.Analytics.Tests;
 public sealed class SlowFlickerTests
 {
     private static readonly ChargingDetectorOptions SlowCheck = new() { MaxSlowFlickerRatio = 0.03, SlowFlickerNoiseMargin = 0.5 };
+    private static readonly ChargingDetectorOptions SlowCheckOff = new() { MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff };
 
     [Fact]
     public void By_default_the_settled_margin_no_longer_lets_a_tv_through_a_quiet_household()
@@ -26,7 +27,7 @@ public sealed class SlowFlickerTests
         Confirmed(new ChargingDetectorOptions { SettledFlickerNoiseMargin = 1.5, SettledFlickerMarginAdds = true }, quietTelevision).Should().BeTrue();
 
         // In a noisy household the margin is the bar: 2 x 0.02 = 0.04 lets a charger's noisy 0.035 through.
-        Confirmed(new ChargingDetectorOptions(), new CheckpointEvidence(0, SettledFlickerRatio: 0.035, HouseholdFlickerRatio: 0.02)).Should().BeTrue();
+        Confirmed(new ChargingDetectorOptions(), new CheckpointEvidence(0, SettledFlickerRatio: 0.035, HouseholdFlickerRatio: 0.02, SlowFlickerRatio: 0)).Should().BeTrue();
     }
 
     [Fact]
@@ -35,17 +36,33 @@ public sealed class SlowFlickerTests
         // ±3 W a reading: the household's flicker is 6 W, 0.043 of the TV's power, so the settled bar is 0.086 and the
         // TV's 0.056 beyond it passes; its slow flicker (about 0.1: ±11 W over half its 6 s period) is over the slow
         // check's bar of 0.03 + 0.5 x 0.043, while the household's swing cancels in it exactly.
-        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().Equal((120.0, 15.0));
+        Run(SlowCheckOff, householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().Equal((120.0, 15.0));
 
         Run(SlowCheck, householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().BeEmpty();
+        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().BeEmpty();
     }
 
     [Fact]
     public void A_charger_in_the_same_noisy_household_is_confirmed_as_fast_with_the_slow_flicker_check()
     {
-        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
+        Run(SlowCheckOff, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
 
         Run(SlowCheck, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
+        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
+    }
+
+    [Fact]
+    public void A_load_whose_slow_flicker_is_not_measured_waits_only_in_a_noisy_household_and_only_when_told()
+    {
+        var waiting = new ChargingDetectorOptions { MaxSlowFlickerRatio = 0.04, SlowFlickerWaitHouseholdRatio = 0.015 };
+        var noisy = new CheckpointEvidence(0, SettledFlickerRatio: 0, HouseholdFlickerRatio: 0.02);
+        var quiet = new CheckpointEvidence(0, SettledFlickerRatio: 0, HouseholdFlickerRatio: 0.01);
+
+        Confirmed(waiting, noisy).Should().BeFalse();
+        Confirmed(waiting, quiet).Should().BeTrue();
+        Confirmed(new ChargingDetectorOptions { MaxSlowFlickerRatio = 0.04, SlowFlickerWaitHouseholdRatio = ChargingDetectorOptions.FlickerCheckOff }, noisy).Should().BeTrue();
+        Confirmed(waiting, noisy with { SlowFlickerRatio = 0.03 }).Should().BeTrue();
+        Confirmed(waiting, noisy with { SlowFlickerRatio = 0.05 }).Should().BeFalse();
     }
 
     [Fact]
