@@ -149,6 +149,14 @@ internal static class EvaluateCommand
                     + (tiers.Count < 3 ? $"; the other tiers keep the recorded probabilities" : ""));
             }
 
+            if (options.MaxSlowFlickerRatio < ChargingDetectorOptions.FlickerCheckOff
+                && recorded.All(set => set.Loads.All(load => load.Checkpoints.All(c => double.IsNaN(c.SlowFlickerRatio)))))
+            {
+                // Not "not measured yet", which would hold back every load in a noisy household for good.
+                Console.Error.WriteLine("warning: the recording has no slow flicker (recorded before it was): the slow flicker check is left out of this replay");
+                options.MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff;
+            }
+
             if (rewritten is not null)
             {
                 CheckpointRecording.Write(rewritten.FullName, recorded);
