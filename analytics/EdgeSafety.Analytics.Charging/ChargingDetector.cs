@@ -183,11 +183,12 @@ public sealed class ChargingDetector
         // The settled flicker is compared with the household's over the minute before or since its last step,
         // whichever is more: a minute that straddles a step may mix two households (a 3 kW water heater switched
         // on 25 s before makes the total noisier), and a few seconds since a step are too few to measure it.
-        var (jitterW, sinceLastStepW, driftWPerMinute) = JitterBefore(step.PreviousAt, since: _lastStepSettledAt);
+        var (jitterW, sinceLastStepW, driftWPerMinute, slowW) = JitterBefore(step.PreviousAt, since: _lastStepSettledAt);
         var load = new TrackedLoad(step, baseline, tier, jitterW)
         {
             BaselineDriftWPerMinute = driftWPerMinute,
             HouseholdFlickerW = double.IsNaN(sinceLastStepW) ? jitterW : Math.Max(sinceLastStepW, jitterW),
+            HouseholdSlowFlickerW = slowW,
         };
         if (step.Delta.PowerW > _options.CandidateMaxW)
         {
@@ -245,13 +246,17 @@ public sealed class ChargingDetector
     /// the total with the steps taken out, leaving out the last <see cref="DriftGuardSeconds"/>; NaN with fewer than
     /// three readings.
     /// </summary>
-    private (double JitterW, double JitterSinceW, double DriftWPerMinute) JitterBefore(DateTimeOffset until, DateTimeOffset since)
+    private (double JitterW, double JitterSinceW, double DriftWPerMinute, double SlowW) JitterBefore(DateTimeOffset until, DateTimeOffset since)
     {
         var end = (until - DateTimeOffset.UnixEpoch).TotalSeconds;
         var start = end - BaselineJitterSeconds;
         var sinceSeconds = (since - DateTimeOffset.UnixEpoch).TotalSeconds;
         double squares = 0, squaresSince = 0;
         int changes = 0, changesSince = 0;
+
+        // The slow flicker's changes over TrackedLoad.SlowLagReadings readings: sums of that many successive changes, none a step.
+        double lagSquares = 0, laterChange = 0, latestChange = 0;
+        int lagChanges = 0, run = 0;
 
         // The drift's line, through each reading's level relative to the latest one fitted (steps taken out).
         var level = 0.0;
@@ -287,11 +292,22 @@ public sealed class ChargingDetector
             if (step)
             {
                 // A load switching, not flicker.
+                run = 0;
                 continue;
             }
 
             squares += change * change;
             changes++;
+            run++;
+            if (run >= TrackedLoad.SlowLagReadings)
+            {
+                var lagChange = change + laterChange + latestChange;
+                lagSquares += lagChange * lagChange;
+                lagChanges++;
+            }
+
+            latestChange = laterChange;
+            laterChange = change;
             if (_recentSeconds[previous] >= sinceSeconds)
             {
                 squaresSince += change * change;
@@ -300,7 +316,8 @@ public sealed class ChargingDetector
         }
 
         var driftWPerMinute = drift.N >= 3 && drift.Denominator > 0 ? drift.Slope * 60 : double.NaN;
-        return (Rms(squares, changes), Rms(squaresSince, changesSince), driftWPerMinute);
+        var slowW = changes < 2 || lagChanges < 2 ? double.NaN : Math.Sqrt(Math.Max(0, (lagSquares / lagChanges) - (squares / changes)));
+        return (Rms(squares, changes), Rms(squaresSince, changesSince), driftWPerMinute, slowW);
 
         static double Rms(double squares, int changes) => changes < 2 ? double.NaN : Math.Sqrt(squares / changes);
     }
@@ -353,8 +370,9 @@ public sealed class ChargingDetector
         Fingerprint.Compute(load, at, _fingerprint);
         var curve = LoadCurve.Of(load);
         var settledFlicker = load.SettledFlickerRatio;
-        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve, settledFlicker), _fingerprint);
-        if (load.Evidence.Add(_options, load.Tier, age, probability, CheckpointEvidence.Of(_fingerprint, curve, settledFlicker)))
+        var slowFlicker = load.SlowFlickerRatio;
+        var probability = _classifier.Probability(new Candidate(Meter, load.Start, load.PreviousAt, load.Tier, curve, settledFlicker, slowFlicker), _fingerprint);
+        if (load.Evidence.Add(_options, load.Tier, age, probability, CheckpointEvidence.Of(_fingerprint, curve, settledFlicker) with { SlowFlickerRatio = slowFlicker }))
         {
             load.Session = new SessionState(at, load.Evidence.Confidence) { PeakW = load.RecentPowerW(at, 30) };
             _events.Add(new ChargingEvent(ChargingEventKind.Started, at, Snapshot(load, at, endedAt: null)));

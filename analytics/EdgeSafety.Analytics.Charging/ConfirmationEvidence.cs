@@ -57,7 +57,7 @@ public sealed class ConfirmationEvidence
         var curve = evidence.Curve;
         _curveShown = _curveShown || (ageSeconds <= options.TaperWithinSeconds && ShowsTaper(options, curve));
         var bar = tier == MeterTier.Basic ? options.BasicConfirmProbability : options.ConfirmProbability;
-        if (probability < bar || evidence.FlickerRatio > options.MaxFlickerRatio || FlickersOnceSettled(options, evidence))
+        if (probability < bar || evidence.FlickerRatio > options.MaxFlickerRatio || FlickersOnceSettled(options, evidence) || WandersSlowly(options, evidence))
         {
             _hits = 0;
             _sureHits = 0;
@@ -125,7 +125,31 @@ public sealed class ConfirmationEvidence
         }
 
         var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SettledFlickerNoiseMargin * evidence.HouseholdFlickerRatio;
-        return !(evidence.SettledFlickerRatio <= options.MaxSettledFlickerRatio + margin);
+        var bar = options.SettledFlickerMarginAdds ? options.MaxSettledFlickerRatio + margin : Math.Max(options.MaxSettledFlickerRatio, margin);
+        return !(evidence.SettledFlickerRatio <= bar);
+    }
+
+    /// <summary>
+    /// Whether the slow flicker check (when on) holds the checkpoint back: the load's power wanders over seconds
+    /// (<see cref="CheckpointEvidence.SlowFlickerRatio"/>) by more than the bar, raised by the noise margin in a noisy
+    /// household (the meter's noise cancels in the measure on average, not in one short window). A load larger than
+    /// <see cref="ChargingDetectorOptions.SettledFlickerMaxW"/> is not checked; one not measured yet is held back only in
+    /// a household known to be at least as noisy as <see cref="ChargingDetectorOptions.SlowFlickerWaitHouseholdRatio"/>.
+    /// </summary>
+    private static bool WandersSlowly(ChargingDetectorOptions options, in CheckpointEvidence evidence)
+    {
+        if (options.MaxSlowFlickerRatio >= ChargingDetectorOptions.FlickerCheckOff || evidence.Curve.PowerW > options.SettledFlickerMaxW)
+        {
+            return false;
+        }
+
+        if (double.IsNaN(evidence.SlowFlickerRatio))
+        {
+            return evidence.HouseholdFlickerRatio >= options.SlowFlickerWaitHouseholdRatio;
+        }
+
+        var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SlowFlickerNoiseMargin * evidence.HouseholdFlickerRatio;
+        return evidence.SlowFlickerRatio > options.MaxSlowFlickerRatio + margin;
     }
 
     private static int FeatureIndex(string name) => Fingerprint.Names.ToList().IndexOf(name) is var index and >= 0
@@ -141,11 +165,12 @@ public sealed class ConfirmationEvidence
 /// What the confirmation rule reads at a checkpoint besides the load's age and the model's probability: the load's own
 /// flicker (the fingerprint's <c>own_jitter_ratio</c>; NaN when it cannot be measured), its curve (default: not
 /// measured, no curve check), its flicker once settled (NaN while not measured), the household's flicker over the
-/// load's power (the fingerprint's <c>baseline_jitter_ratio</c>; NaN: no noise margin) and its distortion current over
-/// the fundamental (the fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD).
+/// load's power (the fingerprint's <c>baseline_jitter_ratio</c>; NaN: no noise margin), its distortion current over
+/// the fundamental (the fingerprint's <c>thd_ratio</c>; NaN when the meter gives no THD) and its slow flicker once
+/// settled (<c>TrackedLoad.SlowFlickerRatio</c>; NaN while not measured: not checked).
 /// </summary>
 public readonly record struct CheckpointEvidence(double FlickerRatio, LoadCurve Curve = default, double SettledFlickerRatio = double.NaN,
-    double HouseholdFlickerRatio = double.NaN, double ThdRatio = double.NaN)
+    double HouseholdFlickerRatio = double.NaN, double ThdRatio = double.NaN, double SlowFlickerRatio = double.NaN)
 {
     /// <summary>The evidence of a checkpoint: the fingerprint's features the rule reads, with the load's curve and settled flicker.</summary>
     public static CheckpointEvidence Of(ReadOnlySpan<float> fingerprint, in LoadCurve curve, double settledFlickerRatio) => new(

@@ -19,6 +19,13 @@ internal sealed class TrackedLoad
     /// <summary>Changes from reading to reading needed before the settled flicker is measured (and a window is kept).</summary>
     private const int MinSettledChanges = 3;
 
+    /// <summary>
+    /// The lag (in readings) of the slow flicker's changes (<see cref="SlowFlickerRatio"/>): at 1-2 s sampling, 3 to 6 s,
+    /// the time a TV's picture or a PC's work takes to move its power, while a meter's noise is as large from one
+    /// reading to the next as over any lag.
+    /// </summary>
+    internal const int SlowLagReadings = 3;
+
     private double[]? _times = new double[HistoryCapacity];
     private double[]? _powers = new double[HistoryCapacity];
     private int _historyStart;
@@ -33,6 +40,11 @@ internal sealed class TrackedLoad
     private double _settledLastChangeSquare;
     private double _settledLastChangePowerW;
     private bool _settledFrozen;
+    private readonly double[] _settledLastPowersW = new double[SlowLagReadings];
+    private int _settledReadings;
+    private double _settledLagSquares;
+    private int _settledLagChanges;
+    private double _settledLastLagSquare = double.NaN;
 
     public TrackedLoad(in Step step, in LoadVector baseline, MeterTier tier, double baselineJitterW)
     {
@@ -146,6 +158,38 @@ internal sealed class TrackedLoad
         }
     }
 
+    /// <summary>
+    /// The household's slow flicker before the switch-on (W): the square root of its mean square change over
+    /// <see cref="SlowLagReadings"/> readings less that from one reading to the next (what a TV or PC already on adds;
+    /// the meter's noise cancels), which goes on in this load's contribution. NaN when not measured (taken as none).
+    /// </summary>
+    public double HouseholdSlowFlickerW { get; init; } = double.NaN;
+
+    /// <summary>
+    /// How much the load's power wanders over seconds once settled, in the window of <see cref="SettledFlickerRatio"/>:
+    /// the mean square change over <see cref="SlowLagReadings"/> readings less the mean square change from one reading
+    /// to the next, less the household's same measure before the switch-on (<see cref="HouseholdSlowFlickerW"/>), its
+    /// square root over the mean power. Independent fluctuations add in variance, and white noise (a meter's) changes
+    /// as much from one reading to the next as over any lag, so it cancels however noisy the household: what is left is
+    /// a smooth wander like a TV's picture or a PC's work (a few % over seconds), which a charger's regulated output
+    /// does not have. NaN until <see cref="MinSettledChanges"/> changes over the lag are measured.
+    /// </summary>
+    public double SlowFlickerRatio
+    {
+        get
+        {
+            if (_settledLagChanges < MinSettledChanges || _settledChanges < MinSettledChanges)
+            {
+                return double.NaN;
+            }
+
+            var meanW = _settledPowerSum / _settledChanges;
+            var household = double.IsNaN(HouseholdSlowFlickerW) ? 0 : HouseholdSlowFlickerW;
+            var slowSquareW = (_settledLagSquares / _settledLagChanges) - (_settledSquares / _settledChanges) - (household * household);
+            return Math.Abs(meanW) < 1 ? double.NaN : Math.Min(ChargingDetectorOptions.FlickerCheckOff, Math.Sqrt(Math.Max(0, slowSquareW)) / Math.Abs(meanW));
+        }
+    }
+
     /// <summary>Another load stepped in the household total: moves the baseline, and ends the settled flicker's window.</summary>
     public void ShiftBaseline(in LoadVector delta)
     {
@@ -162,6 +206,12 @@ internal sealed class TrackedLoad
             _settledSquares -= _settledLastChangeSquare;
             _settledPowerSum -= _settledLastChangePowerW;
             _settledChanges--;
+            if (!double.IsNaN(_settledLastLagSquare))
+            {
+                _settledLagSquares -= _settledLastLagSquare;
+                _settledLagChanges--;
+            }
+
             _settledFrozen = true;
         }
         else
@@ -366,6 +416,10 @@ internal sealed class TrackedLoad
         _settledSquares = 0;
         _settledPowerSum = 0;
         _settledChanges = 0;
+        _settledReadings = 0;
+        _settledLagSquares = 0;
+        _settledLagChanges = 0;
+        _settledLastLagSquare = double.NaN;
     }
 
     private void MeasureSettled(DateTimeOffset at, double powerW)
@@ -385,6 +439,22 @@ internal sealed class TrackedLoad
             _settledChanges++;
         }
 
+        // The reading SlowLagReadings back sits where this one is about to be written in the ring.
+        var slot = _settledReadings % SlowLagReadings;
+        if (_settledReadings >= SlowLagReadings)
+        {
+            var lagChange = powerW - _settledLastPowersW[slot];
+            _settledLastLagSquare = lagChange * lagChange;
+            _settledLagSquares += _settledLastLagSquare;
+            _settledLagChanges++;
+        }
+        else
+        {
+            _settledLastLagSquare = double.NaN;
+        }
+
+        _settledLastPowersW[slot] = powerW;
+        _settledReadings++;
         _settledLastPowerW = powerW;
     }
 

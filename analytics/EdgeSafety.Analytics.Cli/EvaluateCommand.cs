@@ -36,7 +36,11 @@ internal static class EvaluateCommand
             Description = "Detector settings NAME=VALUE instead of the defaults (the names of ingest's Charging:Detector section, e.g. ConfirmProbability=0.9)",
             AllowMultipleArgumentsPerToken = true,
         };
-        var record = new Option<FileInfo>("--record") { Description = "Record every load's checkpoint probabilities to this file (nothing confirmed while recording), then print the replay's figures" };
+        var record = new Option<FileInfo>("--record")
+        {
+            Description = "Record every load's checkpoint probabilities to this file (nothing confirmed while recording), then print the replay's figures; "
+                + "with --replay: write the recording as replayed (classified again when given --fingerprints)",
+        };
         var replay = new Option<FileInfo>("--replay") { Description = "Score the detector settings on a file written by --record instead of running the households (seconds instead of minutes)" };
         var fingerprints = new Option<FileInfo>("--fingerprints")
         {
@@ -62,7 +66,7 @@ internal static class EvaluateCommand
             var reportDirectory = parse.GetResult(report) is { Implicit: false } ? parse.GetValue(report) : null;
             if (parse.GetValue(replay) is { } recording)
             {
-                return Replay(recording, options, parse.GetValue(fingerprints), parse.GetValue(models)!, reportDirectory);
+                return Replay(recording, options, parse.GetValue(fingerprints), parse.GetValue(models)!, reportDirectory, parse.GetValue(record));
             }
 
             var count = parse.GetValue(households);
@@ -125,7 +129,12 @@ internal static class EvaluateCommand
         return 0;
     }
 
-    private static int Replay(FileInfo file, ChargingDetectorOptions options, FileInfo? fingerprints, DirectoryInfo modelDirectory, DirectoryInfo? reportDirectory)
+    /// <summary>
+    /// Scores the settings on a recording; with <paramref name="rewritten"/>, also writes the recording as replayed (its
+    /// probabilities those of <paramref name="modelDirectory"/> when classified again) for a look load by load.
+    /// </summary>
+    private static int Replay(FileInfo file, ChargingDetectorOptions options, FileInfo? fingerprints, DirectoryInfo modelDirectory, DirectoryInfo? reportDirectory,
+        FileInfo? rewritten)
     {
         List<RecordedSet> recorded;
         try
@@ -138,6 +147,20 @@ internal static class EvaluateCommand
                 recorded = [.. CheckpointRecording.ReadFingerprints(fingerprints.FullName, recorded).Select(r => CheckpointRecording.Reclassify(r, tiers, models.Classify))];
                 Console.Error.WriteLine($"classified again by {modelDirectory.FullName}: {string.Join(", ", tiers.Select(ChargingModels.TierName))}"
                     + (tiers.Count < 3 ? $"; the other tiers keep the recorded probabilities" : ""));
+            }
+
+            if (options.MaxSlowFlickerRatio < ChargingDetectorOptions.FlickerCheckOff
+                && recorded.All(set => set.Loads.All(load => load.Checkpoints.All(c => double.IsNaN(c.SlowFlickerRatio)))))
+            {
+                // Not "not measured yet", which would hold back every load in a noisy household for good.
+                Console.Error.WriteLine("warning: the recording has no slow flicker (recorded before it was): the slow flicker check is left out of this replay");
+                options.MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff;
+            }
+
+            if (rewritten is not null)
+            {
+                CheckpointRecording.Write(rewritten.FullName, recorded);
+                Console.Error.WriteLine($"wrote {rewritten.FullName}");
             }
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or XGBoostException or ArgumentException)

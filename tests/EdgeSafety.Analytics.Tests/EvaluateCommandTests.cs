@@ -25,4 +25,19 @@ public sealed class EvaluateCommandTests : IDisposable
         replayOutput.Should().Be(recordOutput, "replaying with the same settings scores the same figures");
         Directory.Exists(_directory.Combine("analytics", "evaluation")).Should().BeFalse("a replay must not overwrite the committed figures' folder unless told to");
     }
+
+    [Fact]
+    public async Task A_recording_without_the_slow_flicker_is_replayed_without_its_check_and_says_so()
+    {
+        // A TV in a noisy household (0.02 of its power), recorded before the slow flicker was: with the check's wait
+        // for the measure it would never be confirmed, though main's rule confirmed it at 15 s.
+        var recording = _directory.Combine("older.txt");
+        File.WriteAllLines(recording, ["set,held-out-1-2s,HeldOut,400001,1,2,1-2s", "load,400001,Harmonic,1793605786000,120,television,10:0.99:0:0:0.02 15:0.99:0:0:0.02"]);
+
+        var (replayed, output, error) = await AnalyticsCommandLine.RunAsync(_directory.Path, "evaluate", "--replay", recording);
+
+        replayed.Should().Be(0, error);
+        error.Should().Contain("the slow flicker check is left out of this replay");
+        output.Should().Contain("| harmonic | 0 | 0.0% (0) | — | — | 1 | 50 | 0 | television 1 |");
+    }
 }

@@ -12,8 +12,16 @@ namespace EdgeSafety.Analytics.Tests;
 /// </summary>
 public sealed class SettledFlickerMarginTests
 {
-    private static readonly ChargingDetectorOptions PlainBar = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0 };
-    private static readonly ChargingDetectorOptions WithMargin = new() { MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5 };
+    // The slow flicker check (SlowFlickerTests) is off, so that only the settled flicker decides.
+    private static readonly ChargingDetectorOptions PlainBar = new()
+    {
+        MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 0, MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff,
+    };
+
+    private static readonly ChargingDetectorOptions WithMargin = new()
+    {
+        MaxSettledFlickerRatio = 0.01, SettledFlickerNoiseMargin = 1.5, SettledFlickerMarginAdds = true, MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff,
+    };
 
     [Fact]
     public void The_noise_margin_confirms_a_small_charger_in_a_noisy_household_that_the_plain_bar_never_confirms()

@@ -60,7 +60,10 @@ public sealed class SettledFlickerTests
     [Fact]
     public void With_the_check_off_a_sure_model_confirms_the_tv_as_before()
     {
-        var started = Run(new ChargingDetectorOptions { MaxSettledFlickerRatio = ChargingDetectorOptions.FlickerCheckOff }, chargerAt: null, televisionAt: 120);
+        var started = Run(new ChargingDetectorOptions
+        {
+            MaxSettledFlickerRatio = ChargingDetectorOptions.FlickerCheckOff, MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff,
+        }, chargerAt: null, televisionAt: 120);
 
         started.Should().ContainSingle().Which.StartedAtSeconds.Should().Be(120);
     }

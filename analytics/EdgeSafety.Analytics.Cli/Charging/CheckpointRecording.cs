@@ -18,7 +18,7 @@ internal sealed record RecordedLoad(int Seed, MeterTier Tier, DateTimeOffset Sta
 
 /// <summary>One checkpoint of a recorded load: what the confirmation rule reads besides the curve (<see cref="ConfirmationEvidence.Add"/>).</summary>
 internal readonly record struct RecordedCheckpoint(double AgeSeconds, double Probability, double FlickerRatio, double SettledFlickerRatio,
-    double HouseholdFlickerRatio = double.NaN);
+    double HouseholdFlickerRatio = double.NaN, double SlowFlickerRatio = double.NaN);
 
 /// <summary>A scenario set's households as recorded: the true sessions (with whether they are scored) and every classified load.</summary>
 internal sealed record RecordedSet(ScenarioSet Set, IReadOnlyList<(int Seed, TrueSession Session, bool Scored)> Sessions, IReadOnlyList<RecordedLoad> Loads);
@@ -76,9 +76,9 @@ internal static class CheckpointRecording
                 var evidence = new ConfirmationEvidence();
                 for (var c = 0; c < load.Checkpoints.Count; c++)
                 {
-                    var (age, probability, flicker, settledFlicker, householdFlicker) = load.Checkpoints[c];
+                    var (age, probability, flicker, settledFlicker, householdFlicker, slowFlicker) = load.Checkpoints[c];
                     var (curve, thdRatio) = c < load.Curves.Count ? load.Curves[c] : (default, double.NaN);
-                    if (evidence.Add(options, tier, age, probability, new CheckpointEvidence(flicker, curve, settledFlicker, householdFlicker, thdRatio)))
+                    if (evidence.Add(options, tier, age, probability, new CheckpointEvidence(flicker, curve, settledFlicker, householdFlicker, thdRatio, slowFlicker)))
                     {
                         detections.Add((load, load.StartedAt + TimeSpan.FromSeconds(age), evidence.Confidence));
                         break;
@@ -113,7 +113,7 @@ internal static class CheckpointRecording
 
     /// <summary>
     /// Writes the recording as text, one line per set, true session and load (a load's checkpoints as
-    /// "age:probability:flicker:settled flicker:household flicker" separated by spaces, then in a last field the same checkpoints' curves as
+    /// "age:probability:flicker:settled flicker:household flicker:slow flicker" (a recording without the last values reads them as NaN) separated by spaces, then in a last field the same checkpoints' curves as
     /// "power:mean:slope:standard error:drift:THD ratio", <see cref="LoadCurve"/>), times as Unix milliseconds. Files
     /// written before the settled flicker was recorded (three values a checkpoint) are still read, with it unmeasured
     /// (NaN), before the household flicker was (four values), with it unmeasured (<see cref="ReadFingerprints"/> fills
@@ -133,7 +133,7 @@ internal static class CheckpointRecording
 
             foreach (var load in recorded.Loads)
             {
-                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}:{c.HouseholdFlickerRatio:0.#####}")));
+                var checkpoints = string.Join(' ', load.Checkpoints.Select(c => Invariant($"{c.AgeSeconds:0.###}:{c.Probability:0.#####}:{c.FlickerRatio:0.#####}:{c.SettledFlickerRatio:0.#####}:{c.HouseholdFlickerRatio:0.#####}:{c.SlowFlickerRatio:0.#####}")));
                 var curves = string.Join(' ', load.Curves.Select(c =>
                     Invariant($"{c.Curve.PowerW:0.##}:{c.Curve.MeanW:0.##}:{c.Curve.SlopeWPerMinute:0.####}:{c.Curve.StandardErrorWPerMinute:0.####}:{c.Curve.BaselineDriftWPerMinute:0.####}:{c.ThdRatio:0.####}")));
                 writer.WriteLine(Invariant($"load,{load.Seed},{load.Tier},{load.StartedAt.ToUnixTimeMilliseconds()},{load.PowerAddedW:0.#},{load.Cause},{checkpoints},{curves}"));
@@ -169,7 +169,7 @@ internal static class CheckpointRecording
                         {
                             var values = checkpoint.Split(':');
                             return new RecordedCheckpoint(Number(values[0]), Number(values[1]), Number(values[2]), values.Length > 3 ? Number(values[3]) : double.NaN,
-                                values.Length > 4 ? Number(values[4]) : double.NaN);
+                                values.Length > 4 ? Number(values[4]) : double.NaN, values.Length > 5 ? Number(values[5]) : double.NaN);
                         }).ToList();
                         var curves = fields.Length > 7 ? fields[7].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Curve).ToList() : [];
                         if (curves.Count is not 0 && curves.Count != checkpoints.Count)
@@ -316,7 +316,7 @@ internal sealed class CheckpointRecorder(IChargingClassifier inner) : IChargingC
         load.Fingerprints.AddRange(fingerprint);
         var evidence = CheckpointEvidence.Of(fingerprint, candidate.Curve, candidate.SettledFlickerRatio);
         load.Checkpoints.Add(new RecordedCheckpoint(fingerprint[0], inner.Probability(candidate, fingerprint), evidence.FlickerRatio, evidence.SettledFlickerRatio,
-            evidence.HouseholdFlickerRatio));
+            evidence.HouseholdFlickerRatio, candidate.SlowFlickerRatio));
         load.Curves.Add((evidence.Curve, evidence.ThdRatio));
         return 0f;
     }
