@@ -32,6 +32,12 @@ public sealed class ChargingDetector
     private const double RestMinW = 30;
     private const double RestOfYoungLoadSeconds = 300;
 
+    /// <summary>
+    /// An older load's rest must have been in its contribution at its lowest to this share (meter noise and the
+    /// load's own wander take the rest); see <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/>.
+    /// </summary>
+    private const double RestDrawnAllAlongShare = 0.8;
+
     /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
     private const double BaselineJitterSeconds = 60;
 
@@ -208,8 +214,10 @@ public sealed class ChargingDetector
     /// that merged two loads. Either the switch-off's first reading went further down than where it settled (a load
     /// switched on while the other switched off: a charger plugged in as a kettle goes off), and the rest came on
     /// with the switch-off; or the ended load was young (two loads switched on within a second or two and were
-    /// one step, a rice cooker and a charger), and the rest came on with it. Null otherwise: an older load's
-    /// switch-off that does not match its contribution exactly is the other loads' drift, not a load.
+    /// one step, a rice cooker and a charger), and the rest came on with it; or, with
+    /// <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/>, the ended load is older but drew the rest all
+    /// along, and the rest is followed from the switch-off. Null otherwise: an older load's switch-off that does not
+    /// match its contribution exactly is the other loads' drift, not a load.
     /// </summary>
     private Step? RestOf(TrackedLoad ended, in Step step)
     {
@@ -224,8 +232,16 @@ public sealed class ChargingDetector
             return new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt);
         }
 
-        return (step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds
-            ? new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt)
+        if ((step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds)
+        {
+            return new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt);
+        }
+
+        // An older load's rest is a load only if the load drew it all along: the other loads' drift builds up after a
+        // switch-on, so a rest that is drift was not in the load's contribution when it was lower. Its checkpoints start
+        // at the switch-off, where its own readings do.
+        return _options.RestOfOlderMergedLoad && ended.MinPowerW + step.Delta.PowerW >= RestDrawnAllAlongShare * rest.PowerW
+            ? new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt)
             : null;
     }
 

@@ -182,6 +182,18 @@ public sealed class ChargingDetectorOptions
     /// </summary>
     public bool MatchOvershootingSwitchOff { get; set; } = true;
 
+    /// <summary>
+    /// A switch-off that ends a load older than five minutes but leaves a rest of it (at least 30 W) that the load drew
+    /// all along (its lowest contribution since it came on exceeded the switch-off by at least
+    /// <c>0.8</c> of the rest) is two loads that switched on together: the rest is tracked as a load from the
+    /// switch-off. A charger plugged in within a second of a fixed-speed air conditioner's compressor starting is one
+    /// step of both; the compressor's switch-off twelve minutes later ends it and leaves the charger's draw, which a
+    /// rest that is only the other loads' drift does not (drift builds up after the switch-on, so the load's
+    /// contribution was smaller before). False: such a rest is taken as drift and the charger is never tracked
+    /// (docs/charging-diagnosis.md, "Eighth round: detector faults").
+    /// </summary>
+    public bool RestOfOlderMergedLoad { get; set; }
+
     /// <summary>The added load must have lasted this long before it is confirmed as charging.</summary>
     [Range(0.0, 3600.0)]
     public double MinConfirmSeconds { get; set; } = 15;
