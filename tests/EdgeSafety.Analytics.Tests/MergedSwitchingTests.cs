@@ -125,6 +125,30 @@ public sealed class MergedSwitchingTests
     }
 
     [Fact]
+    public void A_charger_plugged_in_with_a_refrigerator_is_classified_at_its_own_power_once_the_compressor_stops()
+    {
+        // Validation seed 300160, the readings kept (W, seconds after the first changed one): a 2287 W household (a water
+        // heater on), a refrigerator's compressor starting 1 s before a lithium charger's plug-in (its inrush, then the
+        // charger's soft start rising through the next readings): one step of both, 250 W. The compressor's switch-off
+        // ten minutes later (-77 W) is not within 30 % of that, so the old detector matched no load and went on
+        // classifying the charger as the merged step, with the merged start (best 0.49: a missed session).
+        (double Second, double PowerW)[] plugIn = [(0, 2453.6), (1, 2387.4), (2, 2412.1), (3, 2452.6), (4, 2480.8), (5, 2512.7), (6, 2538.1), (8, 2533.9), (11, 2536.6)];
+        var readings = Enumerable.Range(-60, 60).Select(s => (Second: (double)s, PowerW: 2287.0))
+            .Concat(plugIn)
+            .Concat(Enumerable.Range(12, 628).Select(s => (Second: (double)s, PowerW: 2535.0)))
+            .Concat(Enumerable.Range(640, 120).Select(s => (Second: (double)s, PowerW: 2458.0)));
+        var classified = new ClassifiedLoads();
+        var detector = new ChargingDetector("room-310", classified, new ChargingDetectorOptions { SplitMergedLoadAtUnmatchedSwitchOff = true });
+        foreach (var (second, power) in readings)
+        {
+            detector.Observe(new MeterObservation(SimulatedHousehold.Start.AddSeconds(second), 230, power / 230, power).AsTier(MeterTier.Basic));
+        }
+
+        classified.Last.StartedAt.Should().Be(SimulatedHousehold.Start.AddSeconds(640), "the charger is followed from the compressor's switch-off");
+        classified.Last.PowerW.Should().BeApproximately(2458 - 2287, 2, "the charger's own power, the compressor's ended");
+    }
+
+    [Fact]
     public void An_older_loads_switch_off_leaves_no_load_where_the_rest_is_the_households_drift()
     {
         // 1 s readings (W): a 300 W household, a 150 W load at 60 s, then the household creeping up 45 W over ten minutes
