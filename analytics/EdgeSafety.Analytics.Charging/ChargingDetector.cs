@@ -32,6 +32,18 @@ public sealed class ChargingDetector
     private const double RestMinW = 30;
     private const double RestOfYoungLoadSeconds = 300;
 
+    /// <summary>
+    /// An older load's rest must have been in its contribution at its lowest to this share (meter noise and the
+    /// load's own wander take the rest); see <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/>.
+    /// </summary>
+    private const double RestDrawnAllAlongShare = 0.8;
+
+    /// <summary>
+    /// A switch-off that matches no load is looked for inside loads at most this old: a refrigerator's compressor that
+    /// came on in a charger's step runs for minutes (9-15 on the validation sets), not hours.
+    /// </summary>
+    private const double MaxSplitAgeSeconds = 1800;
+
     /// <summary>The household's flicker before a switch-on is measured over this long before it (at least two changes).</summary>
     private const double BaselineJitterSeconds = 60;
 
@@ -124,7 +136,14 @@ public sealed class ChargingDetector
     private void OnStep(in Step step, MeterTier tier)
     {
         var before = _steps.Level - step.Delta;
+
+        // A switch-on whose rise the step detector took before it was over (a charger's soft start) gets the rest of
+        // it: the next step up straight after it, or what a switch-off overlapping it had beyond the ended load's draw.
+        var stepAt = step.At;
+        TrackedLoad? Rising() => _loads.LastOrDefault(load => load.StillRising && (stepAt - load.Start).TotalSeconds <= StepDetector.MaxPendingSeconds);
+        var rising = Rising();
         TrackedLoad? ended = null;
+        var split = false;
         if (step.Delta.PowerW < 0)
         {
             ended = MatchSwitchOff(step.Delta.PowerW);
@@ -133,17 +152,21 @@ public sealed class ChargingDetector
                 // The settled drop is a switch-off with another load's switch-on in it: the first reading is the switch-off's own.
                 ended = MatchSwitchOff(step.FirstPowerW);
             }
+
+            if (ended is null && rising is null && _options.SplitMergedLoadAtUnmatchedSwitchOff)
+            {
+                ended = MergedLoadHolding(step);
+                split = ended is not null;
+            }
+
             if (ended is not null)
             {
                 _loads.Remove(ended);
                 End(ended, step.At);
+                rising = rising == ended ? Rising() : rising;
             }
         }
 
-        // A switch-on whose rise the step detector took before it was over (a charger's soft start) gets the rest of
-        // it: the next step up straight after it, or what a switch-off overlapping it had beyond the ended load's draw.
-        var stepAt = step.At;
-        var rising = _loads.LastOrDefault(load => load.StillRising && (stepAt - load.Start).TotalSeconds <= StepDetector.MaxPendingSeconds);
         var continuesRise = rising is not null && ended is null && step.Delta.PowerW > 0 && step.PreviousAt == rising.RiseTakenAt;
         foreach (var load in _loads)
         {
@@ -170,7 +193,7 @@ public sealed class ChargingDetector
             Track(step, before, tier);
         }
 
-        if (ended is not null && rising is null && RestOf(ended, step) is { } rest)
+        if (ended is not null && rising is null && RestOf(ended, step, heldRestAllAlong: split) is { } rest)
         {
             Track(rest, _steps.Level - rest.Delta, tier);
         }
@@ -209,10 +232,13 @@ public sealed class ChargingDetector
     /// that merged two loads. Either the switch-off's first reading went further down than where it settled (a load
     /// switched on while the other switched off: a charger plugged in as a kettle goes off), and the rest came on
     /// with the switch-off; or the ended load was young (two loads switched on within a second or two and were
-    /// one step, a rice cooker and a charger), and the rest came on with it. Null otherwise: an older load's
-    /// switch-off that does not match its contribution exactly is the other loads' drift, not a load.
+    /// one step, a rice cooker and a charger), and the rest came on with it; or (unless
+    /// <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/> is off) the ended load is older but drew the rest
+    /// all along (an air conditioner's compressor and a charger; <paramref name="heldRestAllAlong"/>: already found so,
+    /// since its soft start, by <see cref="MergedLoadHolding"/>), and the rest is followed from the switch-off. Null otherwise: an older load's switch-off that does not
+    /// match its contribution exactly is the other loads' drift, not a load.
     /// </summary>
-    private Step? RestOf(TrackedLoad ended, in Step step)
+    private Step? RestOf(TrackedLoad ended, in Step step, bool heldRestAllAlong)
     {
         var rest = ended.Contribution + step.Delta;
         if (rest.PowerW < Math.Max(_options.CandidateMinW, RestMinW))
@@ -225,8 +251,16 @@ public sealed class ChargingDetector
             return new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt);
         }
 
-        return (step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds
-            ? new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt)
+        if ((step.At - ended.Start).TotalSeconds <= RestOfYoungLoadSeconds)
+        {
+            return new Step(ended.Start, ended.PreviousAt, rest, rest.PowerW, step.SettledAt);
+        }
+
+        // An older load's rest is a load only if the load drew it all along: the other loads' drift builds up after a
+        // switch-on, so a rest that is drift was not in the load's contribution when it was lower. Its checkpoints start
+        // at the switch-off, where its own readings do.
+        return heldRestAllAlong || (_options.RestOfOlderMergedLoad && DrewRestAllAlong(ended.MinPowerW, step, rest.PowerW))
+            ? new Step(step.At, step.PreviousAt, rest, rest.PowerW, step.SettledAt)
             : null;
     }
 
@@ -322,6 +356,41 @@ public sealed class ChargingDetector
         static double Rms(double squares, int changes) => changes < 2 ? double.NaN : Math.Sqrt(squares / changes);
     }
 
+    /// <summary>
+    /// The load a switch-off that matches no load came on inside of (<see cref="ChargingDetectorOptions.SplitMergedLoadAtUnmatchedSwitchOff"/>):
+    /// of the unconfirmed loads at most <see cref="MaxSplitAgeSeconds"/> old that drew the switch-off's drop and a rest
+    /// of at least 30 W all along (at their lowest since their soft start: the merged step may have been taken while a
+    /// charger was still ramping), the one the switch-off leaves least of; null if none.
+    /// </summary>
+    private TrackedLoad? MergedLoadHolding(in Step step)
+    {
+        TrackedLoad? best = null;
+        foreach (var load in _loads)
+        {
+            var restW = load.Contribution.PowerW + step.Delta.PowerW;
+            if (load.Session is null && (step.At - load.Start).TotalSeconds <= MaxSplitAgeSeconds
+                && restW >= Math.Max(_options.CandidateMinW, RestMinW) && DrewRestAllAlong(load.SettledMinPowerW, step, restW)
+                && (best is null || load.Contribution.PowerW < best.Contribution.PowerW))
+            {
+                best = load;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The load's contribution at its lowest (<paramref name="lowestW"/>) held the switch-off's drop and most of the rest: the rest is not drift built up since.</summary>
+    private static bool DrewRestAllAlong(double lowestW, in Step step, double restW) =>
+        lowestW + step.Delta.PowerW >= RestDrawnAllAlongShare * restW;
+
+    /// <summary>
+    /// With <see cref="ChargingDetectorOptions.SplitMergedLoadAtUnmatchedSwitchOff"/>, a load whose contribution since its
+    /// soft start was at its lowest under half the drop never drew what switched off: its contribution is the other
+    /// loads' drift (a load tracked an hour before at a few watts, its contribution grown to the drop's size).
+    /// </summary>
+    private bool CouldHaveDrawn(TrackedLoad load, double dropW) =>
+        !_options.SplitMergedLoadAtUnmatchedSwitchOff || double.IsNaN(load.SettledMinPowerW) || load.SettledMinPowerW >= -dropW / 2;
+
     private TrackedLoad? MatchSwitchOff(double dropW)
     {
         TrackedLoad? best = null;
@@ -329,7 +398,7 @@ public sealed class ChargingDetector
         foreach (var load in _loads)
         {
             var error = Math.Abs(load.Contribution.PowerW + dropW);
-            if (error < bestError && error <= Math.Max(OffMatchMinW, OffMatchShare * load.Contribution.PowerW))
+            if (error < bestError && error <= Math.Max(OffMatchMinW, OffMatchShare * load.Contribution.PowerW) && CouldHaveDrawn(load, dropW))
             {
                 best = load;
                 bestError = error;

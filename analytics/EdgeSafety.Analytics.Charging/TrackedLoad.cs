@@ -115,6 +115,9 @@ internal sealed class TrackedLoad
 
     public double MaxPowerW { get; private set; }
 
+    /// <summary>The lowest contribution from <see cref="SoftStartSeconds"/> after the switch-on (past a charger's soft start); NaN before.</summary>
+    public double SettledMinPowerW { get; private set; } = double.NaN;
+
     public double EnergyWh { get; private set; }
 
     public double MeanIntervalSeconds => _intervals == 0 ? double.NaN : _intervalSum / _intervals;
@@ -246,6 +249,10 @@ internal sealed class TrackedLoad
         _lastAt = at;
         MinPowerW = Math.Min(MinPowerW, Contribution.PowerW);
         MaxPowerW = Math.Max(MaxPowerW, Contribution.PowerW);
+        if ((at - Start).TotalSeconds >= SoftStartSeconds)
+        {
+            SettledMinPowerW = double.IsNaN(SettledMinPowerW) ? Contribution.PowerW : Math.Min(SettledMinPowerW, Contribution.PowerW);
+        }
         Record(at, Contribution.PowerW);
         MeasureSettled(at, Contribution.PowerW);
     }
