@@ -67,7 +67,7 @@ internal sealed class HouseholdPlanner
         var ownsEbike = random.NextDouble() < (flat ? 0.6 : 0.75);
         if (options.Charging && ownsEbike)
         {
-            var chargers = ApplianceCatalog.EbikeChargers;
+            var chargers = options.EbikeChargers ?? ApplianceCatalog.EbikeChargers;
             _ebikeChargers.Add(chargers[random.Next(chargers.Count)]);
             if (flat && random.NextDouble() < 0.3)
             {

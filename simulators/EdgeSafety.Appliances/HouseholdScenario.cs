@@ -16,6 +16,12 @@ public sealed record ScenarioOptions
     /// 0.3). Not every household owns an e-bike (75 % of rented rooms, 60 % of flats).
     /// </summary>
     public double? ChargingDayProbability { get; init; }
+
+    /// <summary>
+    /// The kinds an e-bike owning household's chargers are drawn from; null: every kind
+    /// (<see cref="ApplianceCatalog.EbikeChargers"/>). Ownership and everything else are drawn as usual.
+    /// </summary>
+    public IReadOnlyList<ApplianceKind>? EbikeChargers { get; init; }
 }
 
 /// <summary>

@@ -96,6 +96,21 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void Households_limited_to_some_charger_kinds_charge_only_those_at_the_usual_times()
+    {
+        var pfcOnly = new ScenarioOptions { ChargingDayProbability = 1, EbikeChargers = [ApplianceKind.EbikeLithium48VPfc, ApplianceKind.EbikeLithium60VPfc] };
+        var drawn = Enumerable.Range(0, 40).Select(seed => HouseholdScenario.Generate(seed, ParameterSet.Training, Midnight, TimeSpan.FromDays(1), TimeSpan.FromSeconds(60), new ScenarioOptions { ChargingDayProbability = 1 }).Truth).ToList();
+        var limited = Enumerable.Range(0, 40).Select(seed => HouseholdScenario.Generate(seed, ParameterSet.Training, Midnight, TimeSpan.FromDays(1), TimeSpan.FromSeconds(60), pfcOnly).Truth).ToList();
+
+        drawn.SelectMany(t => t.ChargingSessions).Select(s => s.Charger).Should().Contain(k => k != ApplianceKind.EbikeLithium48VPfc && k != ApplianceKind.EbikeLithium60VPfc);
+        limited.SelectMany(t => t.ChargingSessions).Select(s => s.Charger).Should().OnlyContain(k => k == ApplianceKind.EbikeLithium48VPfc || k == ApplianceKind.EbikeLithium60VPfc)
+            .And.Contain(ApplianceKind.EbikeLithium48VPfc).And.Contain(ApplianceKind.EbikeLithium60VPfc);
+        limited.Select(t => t.ChargingSessions.Select(s => s.PluggedIn)).Should().BeEquivalentTo(drawn.Select(t => t.ChargingSessions.Select(s => s.PluggedIn)), o => o.WithStrictOrdering(),
+            "only the charger's kind is drawn differently: the same households plug in at the same moments");
+        limited.Select(t => t.Household).Should().Equal(drawn.Select(t => t.Household));
+    }
+
+    [Fact]
     public void Held_out_parameters_lie_outside_the_training_ranges()
     {
         foreach (var kind in ApplianceCatalog.Kinds)

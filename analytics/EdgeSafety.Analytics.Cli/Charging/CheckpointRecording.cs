@@ -43,7 +43,7 @@ internal static class CheckpointRecording
 
     private static RecordedSet RecordHousehold(ScenarioSet set, int seed, IChargingClassifier classifier, ChargingDetectorOptions options)
     {
-        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling);
+        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling, set.Options);
         var tiers = Enum.GetValues<MeterTier>();
         var recorders = tiers.Select(_ => new CheckpointRecorder(classifier)).ToArray();
         var detectors = tiers.Select(t => new ChargingDetector($"household-{seed}", recorders[(int)t], options)).ToArray();

@@ -5,9 +5,12 @@ using TrueSession = EdgeSafety.Appliances.ChargingSession;
 
 namespace EdgeSafety.Analytics.Cli.Charging;
 
-/// <summary>A set of simulated households to score the detector on.</summary>
+/// <summary>A set of simulated households to score the detector on (or to train on).</summary>
 internal sealed record ScenarioSet(string Name, ParameterSet Parameters, int FirstSeed, int Households, double Days, Sampling Sampling)
 {
+    /// <summary>Overrides for the set's households (a training set of PFC chargers only); null: all drawn from the seed.</summary>
+    public ScenarioOptions? Options { get; init; }
+
     public double HouseholdDays => Households * Days;
 
     public IEnumerable<int> Seeds => Enumerable.Range(FirstSeed, Households);
@@ -86,7 +89,7 @@ internal static class Evaluation
 
     private static Dictionary<MeterTier, TierScore> RunHousehold(ScenarioSet set, int seed, IChargingClassifier classifier, ChargingDetectorOptions options)
     {
-        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling);
+        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling, set.Options);
         var truth = household.Truth;
         var tiers = Enum.GetValues<MeterTier>();
         var logs = tiers.Select(_ => new ProbabilityLog(classifier)).ToArray();

@@ -130,7 +130,7 @@ internal static class ModelTraining
 
     private static Dictionary<MeterTier, FingerprintRecorder> CollectHousehold(ScenarioSet set, int seed, ChargingDetectorOptions options)
     {
-        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling);
+        var household = SimulatedMeter.Household(seed, set.Parameters, set.Days, set.Sampling, set.Options);
         var tiers = Enum.GetValues<MeterTier>();
         var recorders = tiers.ToDictionary(t => t, _ => new FingerprintRecorder(household.Truth));
         var detectors = tiers.Select(t => new ChargingDetector($"household-{seed}", recorders[t], options)).ToArray();
