@@ -34,7 +34,8 @@ public sealed class EvaluateCommandTests : IDisposable
         var recording = _directory.Combine("older.txt");
         File.WriteAllLines(recording, ["set,held-out-1-2s,HeldOut,400001,1,2,1-2s", "load,400001,Harmonic,1793605786000,120,television,10:0.99:0:0:0.02 15:0.99:0:0:0.02"]);
 
-        var (replayed, output, error) = await AnalyticsCommandLine.RunAsync(_directory.Path, "evaluate", "--replay", recording);
+        var (replayed, output, error) = await AnalyticsCommandLine.RunAsync(_directory.Path, "evaluate", "--replay", recording,
+            "--detector", "MaxSlowFlickerRatio=0.04");
 
         replayed.Should().Be(0, error);
         error.Should().Contain("the slow flicker check is left out of this replay");

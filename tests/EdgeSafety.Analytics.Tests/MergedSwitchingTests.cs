@@ -112,7 +112,7 @@ public sealed class MergedSwitchingTests
         var household = new SimulatedHousehold(seed: 21);
         household.Live.PlugIn(ApplianceKind.Router);
         var classified = new ClassifiedLoads();
-        var detector = new ChargingDetector("room-308", classified, new ChargingDetectorOptions());
+        var detector = new ChargingDetector("room-308", classified, new ChargingDetectorOptions { RestOfOlderMergedLoad = true });
         Feed(detector, household, TimeSpan.FromMinutes(1));
         var pluggedIn = household.Live.PlugIn(ApplianceKind.EbikeLithium48VPfc, stateOfCharge: 0.4).PluggedIn;
         household.Live.PlugIn(ApplianceKind.AirConditionerFixedSpeed);
@@ -157,7 +157,7 @@ public sealed class MergedSwitchingTests
         double[] readings = [.. Enumerable.Repeat(300.0, 60), .. Enumerable.Repeat(450.0, 60), .. Enumerable.Range(0, 600).Select(i => 450 + (45.0 * i / 600)),
             .. Enumerable.Repeat(345.0, 120)];
         var classified = new ClassifiedLoads();
-        var detector = new ChargingDetector("room-309", classified, new ChargingDetectorOptions());
+        var detector = new ChargingDetector("room-309", classified, new ChargingDetectorOptions { RestOfOlderMergedLoad = true });
         var at = SimulatedHousehold.Start;
         foreach (var power in readings)
         {

@@ -21,6 +21,9 @@ public sealed class SlowFlickerTests
 
     private static readonly ChargingDetectorOptions SlowCheckOff = new() { MaxSlowFlickerRatio = ChargingDetectorOptions.FlickerCheckOff };
 
+    /// <summary>The setting the eighth round measured (off by default: it lost sessions on the held-back validation set).</summary>
+    private static readonly ChargingDetectorOptions WaitingSlowCheck = new() { MaxSlowFlickerRatio = 0.04, SlowFlickerWaitHouseholdRatio = 0.015 };
+
     [Fact]
     public void By_default_the_settled_margin_no_longer_lets_a_tv_through_a_quiet_household()
     {
@@ -43,7 +46,8 @@ public sealed class SlowFlickerTests
         Run(SlowCheckOff, householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().Equal((120.0, 15.0));
 
         Run(SlowCheck, householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().BeEmpty();
-        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().BeEmpty();
+        Run(WaitingSlowCheck, householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().BeEmpty();
+        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: null, televisionAt: 120).Should().Equal([(120.0, 15.0)], "the check is off by default");
     }
 
     [Fact]
@@ -53,15 +57,15 @@ public sealed class SlowFlickerTests
 
         Run(SlowCheck, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 15.0));
 
-        // By default a load in a household this noisy waits for its slow flicker: at 10 s its window (from 6 s) has
-        // fewer than three changes over three readings.
-        Run(new ChargingDetectorOptions(), householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 20.0));
+        // Waiting for its slow flicker, a load in a household this noisy is confirmed a checkpoint later: at 10 s its
+        // window (from 6 s) has fewer than three changes over three readings.
+        Run(WaitingSlowCheck, householdSwingW: 3, chargerAt: 120, televisionAt: null).Should().Equal((120.0, 20.0));
     }
 
     [Fact]
     public void A_load_whose_slow_flicker_is_not_measured_waits_only_in_a_noisy_household_and_only_when_told()
     {
-        var waiting = new ChargingDetectorOptions { MaxSlowFlickerRatio = 0.04, SlowFlickerWaitHouseholdRatio = 0.015 };
+        var waiting = WaitingSlowCheck;
         var noisy = new CheckpointEvidence(0, SettledFlickerRatio: 0, HouseholdFlickerRatio: 0.02);
         var quiet = new CheckpointEvidence(0, SettledFlickerRatio: 0, HouseholdFlickerRatio: 0.01);
 
