@@ -232,11 +232,12 @@ public sealed class ChargingDetector
     /// that merged two loads. Either the switch-off's first reading went further down than where it settled (a load
     /// switched on while the other switched off: a charger plugged in as a kettle goes off), and the rest came on
     /// with the switch-off; or the ended load was young (two loads switched on within a second or two and were
-    /// one step, a rice cooker and a charger), and the rest came on with it; or (unless
-    /// <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/> is off) the ended load is older but drew the rest
-    /// all along (an air conditioner's compressor and a charger; <paramref name="heldRestAllAlong"/>: already found so,
-    /// since its soft start, by <see cref="MergedLoadHolding"/>), and the rest is followed from the switch-off. Null otherwise: an older load's switch-off that does not
-    /// match its contribution exactly is the other loads' drift, not a load.
+    /// one step, a rice cooker and a charger), and the rest came on with it; or (with the options
+    /// <see cref="ChargingDetectorOptions.RestOfOlderMergedLoad"/> or <see cref="ChargingDetectorOptions.SplitMergedLoadAtUnmatchedSwitchOff"/>)
+    /// the ended load is older but drew the rest all along (an air conditioner's compressor and a charger;
+    /// <paramref name="heldRestAllAlong"/>: already found so, since its soft start, by <see cref="MergedLoadHolding"/>),
+    /// and the rest is followed from the switch-off. Null otherwise: an older load's switch-off that does not match its
+    /// contribution exactly is the other loads' drift, not a load.
     /// </summary>
     private Step? RestOf(TrackedLoad ended, in Step step, bool heldRestAllAlong)
     {
