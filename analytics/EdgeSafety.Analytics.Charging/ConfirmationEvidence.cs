@@ -124,7 +124,7 @@ public sealed class ConfirmationEvidence
             return false;
         }
 
-        var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SettledFlickerNoiseMargin * evidence.HouseholdFlickerRatio;
+        var margin = evidence.NoiseMargin(options.SettledFlickerNoiseMargin);
         var bar = options.SettledFlickerMarginAdds ? options.MaxSettledFlickerRatio + margin : Math.Max(options.MaxSettledFlickerRatio, margin);
         return !(evidence.SettledFlickerRatio <= bar);
     }
@@ -148,7 +148,7 @@ public sealed class ConfirmationEvidence
             return evidence.HouseholdFlickerRatio >= options.SlowFlickerWaitHouseholdRatio;
         }
 
-        var margin = double.IsNaN(evidence.HouseholdFlickerRatio) ? 0 : options.SlowFlickerNoiseMargin * evidence.HouseholdFlickerRatio;
+        var margin = evidence.NoiseMargin(options.SlowFlickerNoiseMargin);
         return evidence.SlowFlickerRatio > options.MaxSlowFlickerRatio + margin;
     }
 
@@ -176,4 +176,7 @@ public readonly record struct CheckpointEvidence(double FlickerRatio, LoadCurve 
     public static CheckpointEvidence Of(ReadOnlySpan<float> fingerprint, in LoadCurve curve, double settledFlickerRatio) => new(
         fingerprint[ConfirmationEvidence.FlickerFeature], curve, settledFlickerRatio, fingerprint[ConfirmationEvidence.HouseholdFlickerFeature],
         fingerprint[ConfirmationEvidence.ThdFeature]);
+
+    /// <summary>How far a flicker check's bar rises in this household: <paramref name="times"/> its flicker over the load's power; 0 when not measured.</summary>
+    public double NoiseMargin(double times) => double.IsNaN(HouseholdFlickerRatio) ? 0 : times * HouseholdFlickerRatio;
 }
