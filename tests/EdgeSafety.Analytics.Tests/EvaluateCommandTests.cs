@@ -13,10 +13,11 @@ public sealed class EvaluateCommandTests : IDisposable
     public async Task Recording_and_replaying_write_a_report_folder_only_when_one_is_given()
     {
         var recording = _directory.Combine("checkpoints.txt");
+        var rewritten = _directory.Combine("replayed.txt");
 
         var (recorded, recordOutput, recordError) = await AnalyticsCommandLine.RunAsync(_directory.Path,
             "evaluate", "--households", "1", "--days", "0.2", "--record", recording, "--report", _directory.Combine("recorded"));
-        var (replayed, replayOutput, replayError) = await AnalyticsCommandLine.RunAsync(_directory.Path, "evaluate", "--replay", recording);
+        var (replayed, replayOutput, replayError) = await AnalyticsCommandLine.RunAsync(_directory.Path, "evaluate", "--replay", recording, "--record", rewritten);
 
         recorded.Should().Be(0, recordError);
         replayed.Should().Be(0, replayError);
@@ -24,6 +25,7 @@ public sealed class EvaluateCommandTests : IDisposable
         File.Exists(_directory.Combine("recorded", "false-alarms.csv")).Should().BeTrue();
         replayOutput.Should().Be(recordOutput, "replaying with the same settings scores the same figures");
         Directory.Exists(_directory.Combine("analytics", "evaluation")).Should().BeFalse("a replay must not overwrite the committed figures' folder unless told to");
+        File.ReadAllText(rewritten).Should().Be(File.ReadAllText(recording), "a replay not classified again writes back the recording it read");
     }
 
     [Fact]
